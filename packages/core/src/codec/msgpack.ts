@@ -1,0 +1,40 @@
+import { Packr, type Options } from 'msgpackr';
+import { GovcError } from '../errors/govc-error.js';
+import type { Codec } from './codec.js';
+
+// Plain maps only: no records, no msgpackr-specific extension types, so any MessagePack
+// implementation can talk to us and hostile input cannot make us build anything but data.
+// `skipValues` (msgpackr ≥ 1.10) drops absent optional fields instead of writing msgpackr's own
+// `undefined` extension; its type declaration lags behind the option.
+const options: Options & { skipValues: unknown[] } = {
+  useRecords: false,
+  moreTypes: false,
+  mapsAsObjects: true,
+  skipValues: [undefined],
+};
+const packr = new Packr(options);
+
+/**
+ * MessagePack via msgpackr, with `bytes` fields as `bin`. `decode` throws `invalid_argument` for
+ * malformed or truncated input, trailing bytes, or a top level that is not a map. Decoded
+ * `bytes` fields are views into the input buffer: copy what you keep.
+ */
+export const msgpackCodec: Codec = {
+  name: 'msgpack',
+  contentType: 'application/msgpack',
+  encode(_type, message) {
+    return packr.pack(message);
+  },
+  decode(type, bytes) {
+    let value: unknown;
+    try {
+      value = packr.unpack(bytes);
+    } catch (error) {
+      throw new GovcError('invalid_argument', `malformed MessagePack: ${(error as Error).message}`, { cause: error });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+      throw new GovcError('invalid_argument', `malformed MessagePack: expected a map for ${type.typeName}`);
+    }
+    return value;
+  },
+};

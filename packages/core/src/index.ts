@@ -1,0 +1,15 @@
+export * from './errors/code.js';
+export * from './errors/http-status.js';
+export * from './errors/govc-error.js';
+export * from './schema/message.js';
+export * from './schema/messages.js';
+export * from './schema/methods.js';
+export * from './schema/check.js';
+export * from './codec/codec.js';
+export * from './codec/json.js';
+export * from './codec/msgpack.js';
+export * from './codec/base64.js';
+export type * from './transport.js';
+export * from './handler.js';
+export * from './middleware/middleware.js';
+export * from './client/create-client.js';

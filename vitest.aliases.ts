@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/** Workspace imports resolve to each package's `src/`, so tests need no build step. */
+export const sourceAliases = [
+  { find: /^@govc\/core\/conformance$/, replacement: src('core/src/conformance/index.ts') },
+  { find: /^@govc\/core$/, replacement: src('core/src/index.ts') },
+  { find: /^@govc\/service$/, replacement: src('service/src/index.ts') },
+];
