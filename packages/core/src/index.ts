@@ -13,3 +13,6 @@ export type * from './transport.js';
 export * from './handler.js';
 export * from './middleware/middleware.js';
 export * from './client/create-client.js';
+export * from './errors/handler-error.js';
+export * from './in-process/faults.js';
+export * from './in-process/in-process-transport.js';

@@ -5,14 +5,19 @@ import type { Codec } from './codec.js';
 // Plain maps only: no records, no msgpackr-specific extension types, so any MessagePack
 // implementation can talk to us and hostile input cannot make us build anything but data.
 // `skipValues` (msgpackr ≥ 1.10) drops absent optional fields instead of writing msgpackr's own
-// `undefined` extension; its type declaration lags behind the option.
-const options: Options & { skipValues: unknown[] } = {
+// `undefined` extension; `int64AsType: 'auto'` reads a uint64/int64 (which other implementations
+// write even for small values) as a number when it is safe and as a BigInt, which `checkMessage`
+// rejects, when it is not. The type declarations lag behind both options.
+// `structuredClone: false` refuses msgpackr's reference extensions, which build cyclic values.
+const options = {
   useRecords: false,
   moreTypes: false,
   mapsAsObjects: true,
+  structuredClone: false,
   skipValues: [undefined],
+  int64AsType: 'auto',
 };
-const packr = new Packr(options);
+const packr = new Packr(options as Options);
 
 /**
  * MessagePack via msgpackr, with `bytes` fields as `bin`. `decode` throws `invalid_argument` for

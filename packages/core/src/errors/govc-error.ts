@@ -38,7 +38,7 @@ export class GovcError extends Error {
       if (value.name === 'AbortError') return new GovcError('canceled', value.message, { cause: value });
       return new GovcError(fallback, value.message, { cause: value });
     }
-    return new GovcError(fallback, String(value), { cause: value });
+    return new GovcError(fallback, describe(value), { cause: value });
   }
 
   /** The `{code, message}` wire form every binding sends for an error. */
@@ -58,5 +58,14 @@ export class GovcError extends Error {
       return new GovcError(fallback, text || 'malformed error body');
     }
     return new GovcError(fallback, 'malformed error body');
+  }
+}
+
+// String() throws for a null-prototype object or a throwing toString; `from` must never throw.
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unprintable thrown value';
   }
 }

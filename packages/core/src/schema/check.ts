@@ -15,16 +15,20 @@ function fail(path: string, expected: string): never {
   throw new GovcError('invalid_argument', `${path || 'message'}: expected ${expected}`);
 }
 
-function checkObject(type: MessageDescriptor, value: unknown, path: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-    fail(path, `a ${type.typeName} object`);
-  }
+// A batch op's request may leave `repo` out: it defaults to the batch's repository.
+const batchDefaults: ReadonlySet<string> = new Set(['repo']);
+
+function checkObject(type: MessageDescriptor, value: unknown, path: string, defaulted?: ReadonlySet<string>): void {
+  // A message is a plain record: a Date, Set, Error or msgpackr's 0xc1 marker decoded from an ext
+  // type is an object too, and would pass for a message whose fields are all optional.
+  const proto: unknown = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null) fail(path, `a ${type.typeName} object`);
   const record = value as Record<string, unknown>;
   for (const field of type.fields) {
     const fieldValue = record[field.name];
     const fieldPath = path ? `${path}.${field.name}` : field.name;
     if (fieldValue === undefined || fieldValue === null) {
-      if (!field.optional) fail(fieldPath, `a value (field is required)`);
+      if (!field.optional && !defaulted?.has(field.name)) fail(fieldPath, `a value (field is required)`);
       continue;
     }
     if (field.repeated) {
@@ -59,7 +63,7 @@ function checkValue(field: FieldDescriptor, value: unknown, path: string, parent
     case 'request':
     case 'response': {
       const type = dynamicType(field, parent, path);
-      checkObject(type, value, path);
+      checkObject(type, value, path, field.kind === 'request' ? batchDefaults : undefined);
       return;
     }
   }

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Kit } from '../kit.js';
+import { text } from './expect-code.js';
+
+function gitBlobHash(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
+}
+
+/** Hundreds of calls in flight at once, each answered correctly. */
+export function loadCases(kit: Kit): void {
+  describe('concurrency', () => {
+    it('serves 400 concurrent calls of mixed methods', async () => {
+      const repo = await kit.newRepo('concurrent');
+      const contents = Array.from({ length: 300 }, (_, i) => text(`content number ${i} `.repeat(1 + (i % 7))));
+      const [stored, repos] = await Promise.all([
+        Promise.all(contents.map((content) => kit.client.storeBlob({ repo, content }))),
+        Promise.all(Array.from({ length: 100 }, () => kit.client.getRepository({ repo }))),
+      ]);
+      expect(stored.map((s) => s.hash)).toEqual(contents.map(gitBlobHash));
+      expect(repos.every((r) => r.repo === repo)).toBe(true);
+      const { present } = await kit.client.hasObjects({ repo, hashes: stored.map((s) => s.hash) });
+      expect(present.every(Boolean)).toBe(true);
+      const read = await Promise.all(stored.map((s) => kit.client.getBlob({ repo, hash: s.hash })));
+      read.forEach((blob, i) => expect(new Uint8Array(blob.content)).toEqual(contents[i]));
+    });
+  });
+}

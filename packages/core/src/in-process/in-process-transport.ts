@@ -1,0 +1,127 @@
+import { GovcError } from '../errors/govc-error.js';
+import { errorFromHandler } from '../errors/handler-error.js';
+import { noHeaders, type AnyHandler, type HandlerContext, type ServiceHandler } from '../handler.js';
+import type { AnyMethod } from '../schema/methods.js';
+import type { CallOptions, Transport } from '../transport.js';
+import { openCallScope, type CallScope } from './call-scope.js';
+import { withFaults, type FaultPlan } from './faults.js';
+
+export interface InProcessTransportOptions {
+  /** Scripted failures (see `createFaultPlan`). Default: none, so calls go straight to the handler. */
+  readonly faults?: FaultPlan;
+  /** The caller identity handlers see, as an authenticating server would set it. Default `""`. */
+  readonly caller?: string;
+}
+
+type HandlerFn = (request: unknown, context: HandlerContext) => unknown;
+
+/** Races `promise` against the scope's early end, so the caller is released at once. */
+function raced<T>(promise: Promise<T>, scope: CallScope | undefined): Promise<T> {
+  return scope ? Promise.race([promise, scope.ended]) : promise;
+}
+
+/** Reads `requests` for the handler, stopping with the scope's error when the call ends early. */
+async function* guarded(requests: AsyncIterable<unknown>, scope: CallScope): AsyncGenerator<unknown> {
+  const iterator = requests[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const result = await raced(iterator.next(), scope);
+      if (result.done) return;
+      yield result.value;
+    }
+  } finally {
+    void iterator.return?.();
+  }
+}
+
+/**
+ * A transport that calls a `ServiceHandler` in the same process: no sockets, no encoding. It is
+ * the conformance kit's reference, the fastest path in tests and the bench's "direct" row.
+ * Streams pull from the handler on demand, so nothing is read ahead of the consumer.
+ */
+export function createInProcessTransport(handler: ServiceHandler | AnyHandler, options: InProcessTransportOptions = {}): Transport {
+  const methods = (options.faults ? withFaults(handler as AnyHandler, options.faults) : handler) as AnyHandler;
+  const caller = options.caller ?? '';
+  let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  function lookup(method: AnyMethod): HandlerFn {
+    if (closed) throw new GovcError('unavailable', 'transport is closed');
+    const fn = methods[method.name];
+    if (typeof fn !== 'function') throw new GovcError('unimplemented', `method ${method.name} is not implemented`);
+    return fn as HandlerFn;
+  }
+
+  function context(options: CallOptions | undefined, scope: CallScope | undefined): HandlerContext {
+    return { signal: scope?.signal, deadline: options?.deadline, headers: options?.headers ?? noHeaders, caller };
+  }
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inFlight.add(promise);
+    const settled = (): void => void inFlight.delete(promise);
+    promise.then(settled, settled);
+    return promise;
+  }
+
+  /** Runs a call that ends in one response (unary and client stream). */
+  function single(method: AnyMethod, input: (scope: CallScope | undefined) => unknown, options: CallOptions | undefined): Promise<unknown> {
+    let scope: CallScope | undefined;
+    try {
+      const fn = lookup(method);
+      if (options?.signal || options?.deadline !== undefined) {
+        scope = openCallScope(options.signal, options.deadline);
+        if (scope.signal.aborted) return scope.ended.finally(scope.dispose);
+      }
+      const result = Promise.resolve(fn(input(scope), context(options, scope)));
+      const done = raced(result, scope).catch((error: unknown) => Promise.reject(errorFromHandler(error)));
+      return track(scope ? done.finally(scope.dispose) : done);
+    } catch (error) {
+      scope?.dispose();
+      return Promise.reject(errorFromHandler(error));
+    }
+  }
+
+  /** Runs a call that ends in a stream of responses (server stream and bidi). */
+  async function* many(method: AnyMethod, input: (scope: CallScope) => unknown, options: CallOptions | undefined): AsyncGenerator<unknown> {
+    const fn = lookup(method);
+    // Streams always get a scope: the handler must learn when the consumer stops reading.
+    const scope = openCallScope(options?.signal, options?.deadline);
+    let iterator: AsyncIterator<unknown> | undefined;
+    try {
+      await raced(Promise.resolve(), scope);
+      iterator = (fn(input(scope), context(options, scope)) as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      for (;;) {
+        const result = await raced(iterator.next(), scope);
+        if (result.done) return;
+        yield result.value;
+      }
+    } catch (error) {
+      throw errorFromHandler(error);
+    } finally {
+      scope.dispose();
+      void iterator?.return?.()?.catch(() => undefined);
+    }
+  }
+
+  return {
+    unary(method, request, options) {
+      return single(method, () => request, options);
+    },
+    clientStream(method, requests, options) {
+      return single(method, (scope) => (scope ? guarded(requests, scope) : requests), options);
+    },
+    serverStream(method, request, options) {
+      return many(method, () => request, options);
+    },
+    bidi(method, requests, options) {
+      return many(method, (scope) => guarded(requests, scope), options);
+    },
+    async warmup() {
+      if (closed) throw new GovcError('unavailable', 'transport is closed');
+    },
+    async close() {
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { GovcError, type HandlerContext } from '@govc/core';
+import { IdempotencyMemory, type IdempotencyOptions } from './idempotency/idempotency-memory.js';
+import { checkProgress } from './model/check-progress.js';
+import type { OpContext } from './model/op-context.js';
+import { directRefView, type RefView } from './refs/ref-view.js';
+import type { Storage } from './store/storage.js';
+import { checkRepoName } from './validation/repo-name.js';
+import { RefEventLog } from './watch/ref-event-log.js';
+
+export interface ServiceStateOptions {
+  readonly store: Storage;
+  readonly idempotency: IdempotencyOptions;
+  readonly watchHistory: number;
+  readonly now: () => number;
+}
+
+// Keys are opaque to us, but a bounded, printable key keeps the memory bounded and logs safe.
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,256}$/;
+
+/** The state every method shares: the store, the idempotency memory and each repository's ref events. */
+export class ServiceState {
+  readonly store: Storage;
+  readonly idempotency: IdempotencyMemory;
+  readonly now: () => number;
+  readonly #watchHistory: number;
+  readonly #repos = new Map<string, { log: RefEventLog; refs: RefView }>();
+
+  constructor(options: ServiceStateOptions) {
+    this.store = options.store;
+    this.idempotency = new IdempotencyMemory(options.idempotency);
+    this.now = options.now;
+    this.#watchHistory = options.watchHistory;
+  }
+
+  /** The repository's live parts (its event log and its directly-moving refs), made on first use. */
+  live(repo: string): { log: RefEventLog; refs: RefView } {
+    let live = this.#repos.get(repo);
+    if (!live) {
+      const log = new RefEventLog({ history: this.#watchHistory });
+      live = { log, refs: directRefView(this.store, repo, (changes) => log.append(changes)) };
+      this.#repos.set(repo, live);
+    }
+    return live;
+  }
+
+  /** Forgets a deleted repository's live parts and ends its watches. */
+  drop(repo: string): void {
+    this.#repos.get(repo)?.log.close();
+    this.#repos.delete(repo);
+  }
+
+  /** Checks the name, finds the repository (`not_found`) and builds the context of one call in it. */
+  async open(repo: string, call: HandlerContext): Promise<OpContext> {
+    checkRepoName(repo);
+    checkProgress(call);
+    const record = await this.store.getRepository(repo);
+    if (!record) throw new GovcError('not_found', `repository ${JSON.stringify(repo)} not found`);
+    return { store: this.store, repo, record, refs: this.live(repo).refs, deadline: call.deadline, signal: call.signal, caller: call.caller };
+  }
+
+  /** Runs a mutating call once per idempotency key (when the call carries one). */
+  once<T>(call: HandlerContext, repo: string, method: string, request: unknown, work: () => Promise<T>): Promise<T> {
+    const key = call.headers['idempotency-key'];
+    if (key === undefined) return work();
+    return this.onceByKey(call.caller, repo, method, key, request, work);
+  }
+
+  /** Like `once`, with the key given (a batch op's own key). */
+  onceByKey<T>(caller: string, repo: string, method: string, key: string, request: unknown, work: () => Promise<T>): Promise<T> {
+    if (!idempotencyKeyPattern.test(key)) {
+      return Promise.reject(new GovcError('invalid_argument', 'idempotency key must be 1-256 printable ASCII characters'));
+    }
+    return this.idempotency.run({ caller, repo, method, key }, request, work);
+  }
+
+  async close(): Promise<void> {
+    for (const repo of [...this.#repos.keys()]) this.drop(repo);
+    await this.store.close();
+  }
+}

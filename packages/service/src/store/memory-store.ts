@@ -1,0 +1,181 @@
+import { GovcError } from '@govc/core';
+import { hashObject } from '../objects/hash.js';
+import type { ObjectType } from '../objects/object-type.js';
+import type {
+  NewObject,
+  ObjectInfo,
+  RefChange,
+  RefUpdate,
+  RepositoryRecord,
+  Storage,
+  StoredObject,
+  WrittenBlob,
+} from './storage.js';
+
+export interface MemoryStoreOptions {
+  /**
+   * Bytes of object content (plus a small per-object overhead) the store may hold; writes beyond
+   * it fail `resource_exhausted`. Default 1 GiB: generous for a dev server, yet bounded.
+   */
+  readonly memoryLimit?: number;
+}
+
+// What one stored object costs beyond its bytes (map entry, record, hash string), roughly.
+const perObjectOverhead = 160;
+
+interface MemoryRepository {
+  readonly record: RepositoryRecord;
+  readonly objects: Map<string, StoredObject>;
+  readonly refs: Map<string, string>;
+  bytes: number;
+}
+
+/** Copies bytes into memory of their own: decoded inputs are often views into larger buffers. */
+function own(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
+/**
+ * The embedded store: everything in memory, bounded by `memoryLimit`. It copies every byte it
+ * keeps (a msgpackr `bin` or a small `Buffer.from(base64)` is a view into a larger buffer that
+ * keeping would pin) and hands out copies, so no caller can change what it holds.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
+  const memoryLimit = options.memoryLimit ?? 1024 ** 3;
+  const repos = new Map<string, MemoryRepository>();
+  let usedBytes = 0;
+
+  function repository(name: string): MemoryRepository {
+    const repo = repos.get(name);
+    if (!repo) throw new GovcError('not_found', `repository ${JSON.stringify(name)} not found`);
+    return repo;
+  }
+
+  function reserve(repo: MemoryRepository, bytes: number): void {
+    if (usedBytes + bytes > memoryLimit) {
+      throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
+    }
+    usedBytes += bytes;
+    repo.bytes += bytes;
+  }
+
+  function put(repo: MemoryRepository, hash: string, type: ObjectType, body: Uint8Array): void {
+    if (repo.objects.has(hash)) return;
+    reserve(repo, body.byteLength + perObjectOverhead);
+    repo.objects.set(hash, { type, size: body.byteLength, body });
+  }
+
+  return {
+    get description() {
+      return `memory (limit ${memoryLimit} bytes, ${usedBytes} used)`;
+    },
+
+    async createRepository(record) {
+      if (repos.has(record.name)) throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);
+      repos.set(record.name, { record: { ...record }, objects: new Map(), refs: new Map(), bytes: 0 });
+    },
+    async getRepository(name) {
+      return repos.get(name)?.record;
+    },
+    async listRepositories() {
+      return [...repos.values()].map((r) => r.record).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async deleteRepository(name) {
+      const repo = repository(name);
+      repos.delete(name);
+      usedBytes -= repo.bytes;
+    },
+
+    async putObjects(name, objects: readonly NewObject[]) {
+      const repo = repository(name);
+      let needed = 0;
+      for (const object of objects) if (!repo.objects.has(object.hash)) needed += object.body.byteLength + perObjectOverhead;
+      // All or nothing: check the whole group against the limit before keeping any of it.
+      if (usedBytes + needed > memoryLimit) {
+        throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
+      }
+      for (const object of objects) put(repo, object.hash, object.type, own(object.body));
+    },
+    async getObject(name, hash) {
+      const object = repository(name).objects.get(hash);
+      return object && { type: object.type, size: object.size, body: own(object.body) };
+    },
+    async getObjectInfo(name, hash): Promise<ObjectInfo | undefined> {
+      const object = repository(name).objects.get(hash);
+      return object && { type: object.type, size: object.size };
+    },
+    async hasObjects(name, hashes) {
+      const { objects } = repository(name);
+      return hashes.map((hash) => objects.has(hash));
+    },
+
+    async writeBlob(name, chunks, declaredSize): Promise<WrittenBlob> {
+      const repo = repository(name);
+      const parts: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of chunks) {
+        size += chunk.byteLength;
+        if (declaredSize !== undefined && size > declaredSize) {
+          throw new GovcError('invalid_argument', `upload is larger than its declared size ${declaredSize}`);
+        }
+        if (usedBytes + size + perObjectOverhead > memoryLimit) {
+          throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
+        }
+        parts.push(own(chunk));
+      }
+      if (declaredSize !== undefined && size !== declaredSize) {
+        throw new GovcError('invalid_argument', `upload has ${size} bytes, declared ${declaredSize}`);
+      }
+      const body = new Uint8Array(size);
+      let offset = 0;
+      for (const part of parts) {
+        body.set(part, offset);
+        offset += part.byteLength;
+      }
+      const hash = hashObject('blob', body);
+      if (!repos.has(name)) throw new GovcError('not_found', `repository ${JSON.stringify(name)} was deleted`);
+      put(repo, hash, 'blob', body);
+      return { hash, size };
+    },
+    async *readBlob(name, hash, offset, chunkSize) {
+      const object = repository(name).objects.get(hash);
+      if (!object || object.type !== 'blob') throw new GovcError('not_found', `blob ${hash} not found`);
+      if (offset > object.size) throw new GovcError('out_of_range', `offset ${offset} is past the blob's end (${object.size})`);
+      for (let at = offset; at < object.size; at += chunkSize) {
+        yield object.body.slice(at, Math.min(at + chunkSize, object.size));
+      }
+    },
+
+    async getRef(name, ref) {
+      return repository(name).refs.get(ref);
+    },
+    async listRefs(name, prefix) {
+      const refs: { name: string; hash: string }[] = [];
+      for (const [ref, hash] of repository(name).refs) if (ref.startsWith(prefix)) refs.push({ name: ref, hash });
+      return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async updateRefs(name, updates: readonly RefUpdate[]): Promise<RefChange[]> {
+      const { refs } = repository(name);
+      const seen = new Set<string>();
+      for (const update of updates) {
+        if (seen.has(update.name)) throw new GovcError('invalid_argument', `ref ${update.name} is updated twice in one step`);
+        seen.add(update.name);
+        const current = refs.get(update.name) ?? '';
+        if (current !== update.expectedOldHash) {
+          throw new GovcError('aborted', `ref ${update.name} is at ${current || '(none)'}, expected ${update.expectedOldHash || '(none)'}`);
+        }
+      }
+      return updates.map((update) => {
+        const oldHash = refs.get(update.name) ?? '';
+        if (update.newHash === '') refs.delete(update.name);
+        else refs.set(update.name, update.newHash);
+        return { name: update.name, oldHash, newHash: update.newHash };
+      });
+    },
+
+    async close() {
+      repos.clear();
+      usedBytes = 0;
+    },
+  };
+}

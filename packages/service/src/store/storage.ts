@@ -1,0 +1,100 @@
+import type { ObjectType } from '../objects/object-type.js';
+
+/** A repository's own facts, as a store keeps them. */
+export interface RepositoryRecord {
+  readonly name: string;
+  /** The default branch's short name, `main`. */
+  readonly defaultBranch: string;
+  /** Unix milliseconds. */
+  readonly createdAt: number;
+}
+
+/** A git object to write: its hash was computed by the caller from `type` and `body`. */
+export interface NewObject {
+  readonly hash: string;
+  readonly type: ObjectType;
+  /** The object's content without git's `<type> <size>\0` header. The store copies what it keeps. */
+  readonly body: Uint8Array;
+}
+
+/** A stored object's kind and size, without its content. */
+export interface ObjectInfo {
+  readonly type: ObjectType;
+  readonly size: number;
+}
+
+/** A stored object with its content. Callers must not modify `body`. */
+export interface StoredObject extends ObjectInfo {
+  readonly body: Uint8Array;
+}
+
+/** One ref change of an atomic compare-and-swap. */
+export interface RefUpdate {
+  /** Full ref name. */
+  readonly name: string;
+  /** The ref's new target; `""` deletes the ref. */
+  readonly newHash: string;
+  /** The target the ref must have now; `""` means it must not exist. */
+  readonly expectedOldHash: string;
+}
+
+/** A ref change that took effect, in the order the store applied it. */
+export interface RefChange {
+  readonly name: string;
+  /** `""` when the ref was created. */
+  readonly oldHash: string;
+  /** `""` when the ref was deleted. */
+  readonly newHash: string;
+}
+
+/** What a streamed blob write produced. */
+export interface WrittenBlob {
+  readonly hash: string;
+  readonly size: number;
+}
+
+/**
+ * Where the service keeps repositories, objects and refs. Implemented in memory
+ * (`createMemoryStore`) and, durable, on disk. Every method is async so that a store may do
+ * I/O; every failure is a `GovcError` (`not_found` for a missing repository, `aborted` for a
+ * failed compare-and-swap, `resource_exhausted` when a limit is hit).
+ *
+ * Writes are group-friendly: `putObjects` takes many objects at once so that a durable store
+ * can make them all durable with one sync, and `updateRefs` moves many refs in one atomic step.
+ */
+export interface Storage {
+  /** A short description for banners and logs, e.g. `memory (limit 1 GiB)`. */
+  readonly description: string;
+
+  createRepository(record: RepositoryRecord): Promise<void>;
+  getRepository(name: string): Promise<RepositoryRecord | undefined>;
+  listRepositories(): Promise<RepositoryRecord[]>;
+  /** Removes the repository with all its objects and refs. */
+  deleteRepository(name: string): Promise<void>;
+
+  /** Stores objects (already-present ones are skipped); durable once the promise resolves. */
+  putObjects(repo: string, objects: readonly NewObject[]): Promise<void>;
+  getObject(repo: string, hash: string): Promise<StoredObject | undefined>;
+  getObjectInfo(repo: string, hash: string): Promise<ObjectInfo | undefined>;
+  hasObjects(repo: string, hashes: readonly string[]): Promise<boolean[]>;
+
+  /**
+   * Streams a blob into storage, hashing it on the way. With `declaredSize` the store may write
+   * the object header first and must fail `invalid_argument` if the bytes differ from it.
+   */
+  writeBlob(repo: string, chunks: AsyncIterable<Uint8Array>, declaredSize: number | undefined): Promise<WrittenBlob>;
+  /** Streams a blob's content from `offset`, in chunks of at most `chunkSize` bytes, read as consumed. */
+  readBlob(repo: string, hash: string, offset: number, chunkSize: number): AsyncIterable<Uint8Array>;
+
+  getRef(repo: string, name: string): Promise<string | undefined>;
+  /** Refs whose names start with `prefix`, sorted by name. */
+  listRefs(repo: string, prefix: string): Promise<{ name: string; hash: string }[]>;
+  /**
+   * Applies every update or none: if any ref's current target differs from its
+   * `expectedOldHash`, nothing changes and the call fails `aborted`.
+   */
+  updateRefs(repo: string, updates: readonly RefUpdate[]): Promise<RefChange[]>;
+
+  /** Releases files and handles. */
+  close(): Promise<void>;
+}
