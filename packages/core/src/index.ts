@@ -16,3 +16,4 @@ export * from './client/create-client.js';
 export * from './errors/handler-error.js';
 export * from './in-process/faults.js';
 export * from './in-process/in-process-transport.js';
+export * from './middleware/index.js';

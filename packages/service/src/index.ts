@@ -3,3 +3,4 @@ export type * from './store/storage.js';
 export * from './store/memory-store.js';
 export * from './idempotency/idempotency-memory.js';
 export * from './watch/ref-event-log.js';
+export * from './export/export-stored-repository.js';

@@ -1,6 +1,7 @@
 import { GovcError, type HandlerContext } from '@govc/core';
 import { IdempotencyMemory, type IdempotencyOptions } from './idempotency/idempotency-memory.js';
-import { checkProgress } from './model/check-progress.js';
+import { checkDeadline } from './model/check-progress.js';
+import { KeyedLock } from './model/keyed-lock.js';
 import type { OpContext } from './model/op-context.js';
 import { directRefView, type RefView } from './refs/ref-view.js';
 import type { Storage } from './store/storage.js';
@@ -24,6 +25,8 @@ export class ServiceState {
   readonly now: () => number;
   readonly #watchHistory: number;
   readonly #repos = new Map<string, { log: RefEventLog; refs: RefView }>();
+  readonly #locks = new KeyedLock();
+  readonly #exclusive = <T>(key: string, work: () => Promise<T>): Promise<T> => this.#locks.run(key, work);
 
   constructor(options: ServiceStateOptions) {
     this.store = options.store;
@@ -52,10 +55,10 @@ export class ServiceState {
   /** Checks the name, finds the repository (`not_found`) and builds the context of one call in it. */
   async open(repo: string, call: HandlerContext): Promise<OpContext> {
     checkRepoName(repo);
-    checkProgress(call);
+    checkDeadline(call);
     const record = await this.store.getRepository(repo);
     if (!record) throw new GovcError('not_found', `repository ${JSON.stringify(repo)} not found`);
-    return { store: this.store, repo, record, refs: this.live(repo).refs, deadline: call.deadline, signal: call.signal, caller: call.caller };
+    return { store: this.store, repo, record, refs: this.live(repo).refs, call, exclusive: this.#exclusive };
   }
 
   /** Runs a mutating call once per idempotency key (when the call carries one). */

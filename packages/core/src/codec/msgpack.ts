@@ -37,7 +37,8 @@ export const msgpackCodec: Codec = {
     } catch (error) {
       throw new GovcError('invalid_argument', `malformed MessagePack: ${(error as Error).message}`, { cause: error });
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    // Maps decode as plain objects; arrays, bin, ext values (Date, Set, …) and 0xc1 are other objects.
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
       throw new GovcError('invalid_argument', `malformed MessagePack: expected a map for ${type.typeName}`);
     }
     return value;

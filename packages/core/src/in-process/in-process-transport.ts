@@ -43,7 +43,8 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
   const methods = (options.faults ? withFaults(handler as AnyHandler, options.faults) : handler) as AnyHandler;
   const caller = options.caller ?? '';
   let closed = false;
-  const inFlight = new Set<Promise<unknown>>();
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
 
   function lookup(method: AnyMethod): HandlerFn {
     if (closed) throw new GovcError('unavailable', 'transport is closed');
@@ -53,14 +54,28 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
   }
 
   function context(options: CallOptions | undefined, scope: CallScope | undefined): HandlerContext {
-    return { signal: scope?.signal, deadline: options?.deadline, headers: options?.headers ?? noHeaders, caller };
+    const headers = options?.headers ?? noHeaders;
+    const deadline = options?.deadline;
+    if (!scope) return { signal: undefined, deadline, headers, caller };
+    // The scope makes its AbortController only if the handler reads the signal.
+    return {
+      get signal() {
+        return scope.signal;
+      },
+      deadline,
+      headers,
+      caller,
+    };
   }
 
   function track<T>(promise: Promise<T>): Promise<T> {
-    inFlight.add(promise);
-    const settled = (): void => void inFlight.delete(promise);
+    inFlight++;
     promise.then(settled, settled);
     return promise;
+  }
+
+  function settled(): void {
+    if (--inFlight === 0) drained?.();
   }
 
   /** Runs a call that ends in one response (unary and client stream). */
@@ -70,11 +85,11 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
       const fn = lookup(method);
       if (options?.signal || options?.deadline !== undefined) {
         scope = openCallScope(options.signal, options.deadline);
-        if (scope.signal.aborted) return scope.ended.finally(scope.dispose);
+        if (scope.aborted) return scope.ended.finally(() => scope!.dispose());
       }
       const result = Promise.resolve(fn(input(scope), context(options, scope)));
       const done = raced(result, scope).catch((error: unknown) => Promise.reject(errorFromHandler(error)));
-      return track(scope ? done.finally(scope.dispose) : done);
+      return track(scope ? done.finally(() => scope!.dispose()) : done);
     } catch (error) {
       scope?.dispose();
       return Promise.reject(errorFromHandler(error));
@@ -98,7 +113,7 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
     } catch (error) {
       throw errorFromHandler(error);
     } finally {
-      scope.dispose();
+      scope.dispose(true);
       void iterator?.return?.()?.catch(() => undefined);
     }
   }
@@ -121,7 +136,7 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
     },
     async close() {
       closed = true;
-      await Promise.allSettled([...inFlight]);
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
     },
   };
 }

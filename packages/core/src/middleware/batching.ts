@@ -1,4 +1,5 @@
 import { GovcError } from '../errors/govc-error.js';
+import { canceledBy } from './abort.js';
 import type { BatchOperation, BatchOperationsRequest, BatchResult } from '../schema/messages.js';
 import { govcMethods } from '../schema/methods.js';
 import type { CallHeaders } from '../transport.js';
@@ -69,7 +70,6 @@ export function estimateSize(value: unknown): number {
   return size;
 }
 
-
 function resolveOptions(options: BatchingOptions): ResolvedBatchingOptions {
   return {
     maxItems: atLeast('maxItems', options.maxItems ?? 100, 1),
@@ -88,10 +88,6 @@ function withoutKey(headers: CallHeaders | undefined): CallHeaders | undefined {
 function batchKey(repo: string, headers: CallHeaders | undefined): string {
   const entries = headers ? Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
   return JSON.stringify([repo, entries]);
-}
-
-function canceled(signal: AbortSignal): GovcError {
-  return new GovcError('canceled', 'call canceled by the caller', { cause: signal.reason });
 }
 
 function settle(waiter: Waiter): boolean {
@@ -191,7 +187,7 @@ function watchAbort(waiter: Waiter, signal: AbortSignal, loader: BatchLoader<Wai
     if (!loader.remove(waiter.key, waiter) && batch && --batch.live === 0) {
       batch.controller.abort(new GovcError('canceled', 'every caller of the batch canceled'));
     }
-    fail(waiter, canceled(signal));
+    fail(waiter, canceledBy(signal));
   };
   signal.addEventListener('abort', waiter.onAbort, { once: true });
 }
@@ -212,7 +208,7 @@ export function batching(options: BatchingOptions = {}): Middleware {
       const repo = (call.request as { repo?: unknown } | null | undefined)?.repo;
       if (typeof repo !== 'string') return next(call);
       const { signal } = call;
-      if (signal?.aborted) return Promise.reject(canceled(signal));
+      if (signal?.aborted) return Promise.reject(canceledBy(signal));
       const headers = withoutKey(call.headers);
       const key = batchKey(repo, headers);
       const idempotencyKey = call.headers?.[idempotencyKeyHeader] ?? '';

@@ -97,7 +97,7 @@ function createWindowedCounter(windowMs: number, now: () => number): { add(): vo
   return {
     add() {
       const slice = Math.floor(now() / sliceMs);
-      const i = slice % slices;
+      const i = ((slice % slices) + slices) % slices;
       if (stamps[i] !== slice) {
         stamps[i] = slice;
         counts[i] = 0;
@@ -112,7 +112,6 @@ function createWindowedCounter(windowMs: number, now: () => number): { add(): vo
     },
   };
 }
-
 
 /** Creates a retry budget: retries in the window stay at most `ratio × calls + minRetries`. */
 export function createRetryBudget(options: RetryBudgetOptions = {}, now: () => number = Date.now): RetryBudget {

@@ -1,4 +1,5 @@
 import { GovcError } from '../errors/govc-error.js';
+import { canceledBy } from './abort.js';
 import { idempotencyKeyHeader, newIdempotencyKey } from './idempotency-key.js';
 import { withHeaders, type Middleware, type Next, type Reply, type UnaryCall } from './middleware.js';
 import { createRetryPolicy, type RetryPolicyOptions, type RetryState } from './retry-policy.js';
@@ -38,16 +39,12 @@ const timerSleep: Sleep = function timerSleep(ms, signal) {
   });
 };
 
-function canceled(signal: AbortSignal): GovcError {
-  return new GovcError('canceled', 'call canceled by the caller', { cause: signal.reason });
-}
-
 /** Sleeps `ms`, but rejects with `canceled` the moment `signal` aborts, leaving no listener behind. */
 function backoff(ms: number, signal: AbortSignal | undefined, sleep: Sleep): Promise<void> {
   if (!signal) return sleep(ms, undefined);
-  if (signal.aborted) return Promise.reject(canceled(signal));
+  if (signal.aborted) return Promise.reject(canceledBy(signal));
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(canceled(signal));
+    const onAbort = (): void => reject(canceledBy(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     sleep(ms, signal).then(
       () => {

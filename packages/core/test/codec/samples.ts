@@ -147,6 +147,6 @@ export const samples: readonly Sample[] = [
 ];
 
 /** Every message descriptor the schema exports. */
-export const allMessageTypes: readonly MessageDescriptor[] = Object.values(m).filter(
+export const allMessageTypes: readonly MessageDescriptor[] = (Object.values(m) as unknown[]).filter(
   (value): value is MessageDescriptor => typeof value === 'object' && value !== null && 'typeName' in value && 'fields' in value,
 );

@@ -36,14 +36,15 @@ export async function batchOperations(
     throw new GovcError('invalid_argument', `at most ${maxBatchOps} operations per batch, got ${request.operations.length}`);
   }
   const staged = request.atomic ? stagedRefView(state.store, ctx.repo) : undefined;
-  const opCtx: OpContext = staged ? { ...ctx, refs: staged } : ctx;
+  // An atomic batch's ops run one by one on refs of their own; the final swap catches any race.
+  const opCtx: OpContext = staged ? { ...ctx, refs: staged, exclusive: (_key, work) => work() } : ctx;
   const results: BatchResult[] = [];
   const remembered: Remembered[] = [];
   let failed = -1;
   const now = state.now();
   for (const [index, op] of request.operations.entries()) {
     try {
-      checkProgress(ctx);
+      checkProgress(ctx.call);
       const method = findMethod(op.method)!; // checkMessage let only batchable methods through
       const given = op.request as { repo?: string };
       if (given.repo !== undefined && given.repo !== ctx.repo) {
@@ -53,7 +54,7 @@ export async function batchOperations(
       const run = (): Promise<unknown> => repoOps[method.name]!(opCtx, opRequest as never, now);
       let response: unknown;
       if (op.idempotencyKey !== undefined && !method.idempotent) {
-        response = await state.onceByKey(ctx.caller, ctx.repo, method.name, op.idempotencyKey, opRequest, run);
+        response = await state.onceByKey(ctx.call.caller, ctx.repo, method.name, op.idempotencyKey, opRequest, run);
         remembered.push({ method: method.name, key: op.idempotencyKey });
       } else {
         response = await run();
@@ -77,7 +78,7 @@ export async function batchOperations(
       abortReason = `batch aborted: ${errorFromHandler(error).rawMessage}`;
     }
   }
-  for (const { method, key } of remembered) state.idempotency.forget({ caller: ctx.caller, repo: ctx.repo, method, key });
+  for (const { method, key } of remembered) state.idempotency.forget({ caller: ctx.call.caller, repo: ctx.repo, method, key });
   return {
     results: request.operations.map((op, index): BatchResult =>
       index === failed ? results[index]! : { id: op.id, method: op.method, ok: false, error: { code: 'aborted', message: abortReason } },

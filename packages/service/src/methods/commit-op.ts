@@ -39,23 +39,27 @@ export async function commit(ctx: OpContext, request: CommitRequest, now: number
     if (new Set(request.parents).size !== request.parents.length) throw new GovcError('invalid_argument', 'parents repeat a commit');
   }
 
-  for (let attempt = 0; ; attempt++) {
-    const head = (await ctx.refs.get(branch)) ?? '';
-    if (request.expectedHead !== undefined && request.expectedHead !== head) {
-      throw new GovcError('aborted', `branch ${branch} is at ${head || '(none)'}, expected ${request.expectedHead || '(none)'}`);
+  // One branch's commits take turns, so each builds on the last instead of racing for the branch.
+  return ctx.exclusive(`${ctx.repo}\u0000${branch}`, async () => {
+    for (let attempt = 0; ; attempt++) {
+      const head = (await ctx.refs.get(branch)) ?? '';
+      if (request.expectedHead !== undefined && request.expectedHead !== head) {
+        throw new GovcError('aborted', `branch ${branch} is at ${head || '(none)'}, expected ${request.expectedHead || '(none)'}`);
+      }
+      const parents = request.parents ?? (head ? [head] : []);
+      const parentCommits = await Promise.all(parents.map((parent) => readCommit(ctx, parent)));
+      const { tree, objects } = await applyChanges(ctx, parentCommits[0]?.tree, request.changes);
+      const body = encodeCommit({ tree, parents, author, committer, message });
+      const hash = hashObject('commit', body);
+      objects.push({ hash, type: 'commit', body });
+      await ctx.store.putObjects(ctx.repo, objects);
+      try {
+        await ctx.refs.update([{ name: branch, newHash: hash, expectedOldHash: head }]);
+        return { hash, tree, parents };
+      } catch (error) {
+        // Another writer (an UpdateRef, an atomic batch) moved the branch meanwhile.
+        if (pinned || attempt >= maxRebuilds || !(error instanceof GovcError) || error.code !== 'aborted') throw error;
+      }
     }
-    const parents = request.parents ?? (head ? [head] : []);
-    const parentCommits = await Promise.all(parents.map((parent) => readCommit(ctx, parent)));
-    const { tree, objects } = await applyChanges(ctx, parentCommits[0]?.tree, request.changes);
-    const body = encodeCommit({ tree, parents, author, committer, message });
-    const hash = hashObject('commit', body);
-    objects.push({ hash, type: 'commit', body });
-    await ctx.store.putObjects(ctx.repo, objects);
-    try {
-      await ctx.refs.update([{ name: branch, newHash: hash, expectedOldHash: head }]);
-      return { hash, tree, parents };
-    } catch (error) {
-      if (pinned || attempt >= maxRebuilds || !(error instanceof GovcError) || error.code !== 'aborted') throw error;
-    }
-  }
+  });
 }

@@ -46,7 +46,7 @@ export async function listCommits(ctx: OpContext, request: ListCommitsRequest): 
   }
   const commits: CommitInfo[] = [];
   while (next !== undefined && commits.length < limit) {
-    checkProgress(ctx);
+    checkProgress(ctx.call);
     const info = await commitInfo(ctx, next);
     commits.push(info);
     next = info.parents[0];
@@ -83,7 +83,7 @@ export async function listTree(ctx: OpContext, request: ListTreeRequest): Promis
   const entries: TreeEntry[] = [];
   const walk = async (hash: string, prefix: string): Promise<void> => {
     for (const entry of await readTree(ctx, hash)) {
-      checkProgress(ctx);
+      checkProgress(ctx.call);
       if (entries.length >= maxTreeEntries) throw new GovcError('resource_exhausted', `tree has more than ${maxTreeEntries} entries`);
       const type = entryType(entry.mode);
       const entryPath = prefix + entry.name;

@@ -37,7 +37,7 @@ export async function uploadBlob(state: ServiceState, requests: AsyncIterable<un
       if (next.value.repo !== undefined || next.value.size !== undefined) {
         throw new GovcError('invalid_argument', 'only the first upload message may carry repo and size');
       }
-      checkProgress(ctx);
+      checkProgress(ctx.call);
       if (next.value.data) yield next.value.data;
     }
   }
@@ -50,7 +50,7 @@ export async function* downloadBlob(state: ServiceState, request: unknown, call:
   const ctx = await state.open(request.repo, call);
   checkHash(request.hash, 'hash');
   for await (const data of state.store.readBlob(ctx.repo, request.hash, request.offset ?? 0, downloadChunkSize)) {
-    checkProgress(ctx);
+    checkProgress(ctx.call);
     yield { data };
   }
 }

@@ -36,6 +36,22 @@ function own(bytes: Uint8Array): Uint8Array {
 }
 
 /**
+ * Refuses a new ref that a directory/file clash would make impossible on disk, as git does:
+ * `refs/heads/a` and `refs/heads/a/b` cannot both exist (refs deleted in the same step count as gone).
+ */
+function checkNoDirectoryConflict(refs: ReadonlyMap<string, string>, name: string, updates: readonly RefUpdate[]): void {
+  const deleted = new Set(updates.filter((u) => u.newHash === '').map((u) => u.name));
+  const exists = (ref: string): boolean => refs.has(ref) && !deleted.has(ref);
+  for (let slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
+    if (exists(name.slice(0, slash))) throw new GovcError('failed_precondition', `ref ${name.slice(0, slash)} exists, so ${name} cannot`);
+  }
+  const below = `${name}/`;
+  for (const ref of refs.keys()) {
+    if (ref.startsWith(below) && exists(ref)) throw new GovcError('failed_precondition', `ref ${ref} exists, so ${name} cannot`);
+  }
+}
+
+/**
  * The embedded store: everything in memory, bounded by `memoryLimit`. It copies every byte it
  * keeps (a msgpackr `bin` or a small `Buffer.from(base64)` is a view into a larger buffer that
  * keeping would pin) and hands out copies, so no caller can change what it holds.
@@ -109,6 +125,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       return hashes.map((hash) => objects.has(hash));
     },
 
+    async *objectHashes(name) {
+      yield* [...repository(name).objects.keys()];
+    },
+
     async writeBlob(name, chunks, declaredSize): Promise<WrittenBlob> {
       const repo = repository(name);
       const parts: Uint8Array[] = [];
@@ -164,6 +184,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
         if (current !== update.expectedOldHash) {
           throw new GovcError('aborted', `ref ${update.name} is at ${current || '(none)'}, expected ${update.expectedOldHash || '(none)'}`);
         }
+        if (current === '' && update.newHash !== '') checkNoDirectoryConflict(refs, update.name, updates);
       }
       return updates.map((update) => {
         const oldHash = refs.get(update.name) ?? '';

@@ -77,6 +77,8 @@ export interface Storage {
   getObject(repo: string, hash: string): Promise<StoredObject | undefined>;
   getObjectInfo(repo: string, hash: string): Promise<ObjectInfo | undefined>;
   hasObjects(repo: string, hashes: readonly string[]): Promise<boolean[]>;
+  /** Every object's hash, in no particular order (for export and checks). */
+  objectHashes(repo: string): AsyncIterable<string>;
 
   /**
    * Streams a blob into storage, hashing it on the way. With `declaredSize` the store may write
