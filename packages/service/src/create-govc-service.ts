@@ -110,7 +110,7 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
     async BatchOperations(request: unknown, call: HandlerContext) {
       checkMessage(BatchOperationsRequest, request);
       const ctx = await state.open(request.repo, call);
-      return state.once(call, request.repo, 'BatchOperations', request, () => batchOperations(state, ctx, request, call));
+      return state.once(call, request.repo, 'BatchOperations', request, () => batchOperations(state, ctx, request));
     },
     WatchRefs: (request: unknown, call: HandlerContext) => watchRefs(state, request, call),
     async Health(request: unknown) {

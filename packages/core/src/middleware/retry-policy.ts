@@ -2,7 +2,7 @@ import type { ErrorCode } from '../errors/code.js';
 import type { GovcError } from '../errors/govc-error.js';
 import { idempotencyKeyHeader } from './idempotency-key.js';
 import type { UnaryCall } from './middleware.js';
-import { atLeast } from './option-check.js';
+import { atLeast, positive } from './option-check.js';
 
 /** The retry budget: retries may be at most `ratio` of the calls plus `minRetries`, over a sliding window. */
 export interface RetryBudgetOptions {
@@ -117,7 +117,7 @@ function createWindowedCounter(windowMs: number, now: () => number): { add(): vo
 export function createRetryBudget(options: RetryBudgetOptions = {}, now: () => number = Date.now): RetryBudget {
   const ratio = atLeast('budget.ratio', options.ratio ?? 0.2, 0);
   const minRetries = atLeast('budget.minRetries', options.minRetries ?? 3, 0);
-  const windowMs = atLeast('budget.windowMs', options.windowMs ?? 10_000, Number.MIN_VALUE);
+  const windowMs = positive('budget.windowMs', options.windowMs ?? 10_000);
   const calls = createWindowedCounter(windowMs, now);
   const retries = createWindowedCounter(windowMs, now);
   return {

@@ -41,7 +41,7 @@ const timerSleep: Sleep = function timerSleep(ms, signal) {
 
 /** Sleeps `ms`, but rejects with `canceled` the moment `signal` aborts, leaving no listener behind. */
 function backoff(ms: number, signal: AbortSignal | undefined, sleep: Sleep): Promise<void> {
-  if (!signal) return sleep(ms, undefined);
+  if (!signal) return sleep(ms, undefined).catch((error: unknown) => Promise.reject(GovcError.from(error)));
   if (signal.aborted) return Promise.reject(canceledBy(signal));
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(canceledBy(signal));

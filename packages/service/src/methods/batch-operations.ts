@@ -5,7 +5,6 @@ import {
   type BatchOperationsRequest,
   type BatchOperationsResponse,
   type BatchResult,
-  type HandlerContext,
 } from '@govc/core';
 import { checkProgress } from '../model/check-progress.js';
 import type { OpContext } from '../model/op-context.js';
@@ -30,7 +29,6 @@ export async function batchOperations(
   state: ServiceState,
   ctx: OpContext,
   request: BatchOperationsRequest,
-  call: HandlerContext,
 ): Promise<BatchOperationsResponse> {
   if (request.operations.length > maxBatchOps) {
     throw new GovcError('invalid_argument', `at most ${maxBatchOps} operations per batch, got ${request.operations.length}`);
