@@ -1,14 +1,17 @@
 /**
  * The in-process cost of the client stack, next to a bare async call measured in the same run.
  *
- *   pnpm --filter @govc/service bench        (or: npm run bench, from the repository root)
+ *   npm run bench                 (from the repository root: builds, then runs every bench)
+ *   pnpm --filter @govc/service bench
  *
  * Rows: StoreBlob of 46 unique bytes per call (each call stores a new blob, so no row can skip
  * the hashing and copying), sequential, through the typed client with no middleware and with
  * the full stack (metrics, deadline, retry, batching); and the per-op cost inside 100-op
  * batches, sent directly as BatchOperations and formed by the batching middleware from 100
- * concurrent calls. Every response is checked against the hash computed here, and the store's
- * object count is checked at the end. Targets (issue 2): ≤ 10 µs per call, ≤ 3 µs per batched op.
+ * concurrent calls. Each round runs on a fresh service, so no row pays for another's heap.
+ * After the clock stops, every response is checked against the hash computed here and the
+ * store must hold exactly the blobs the round stored. Targets (issue 2): ≤ 10 µs per call,
+ * ≤ 3 µs per batched op.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -21,11 +24,13 @@ import {
   type GovcClient,
   type Middleware,
 } from '@govc/core';
-import { createGovcService } from '@govc/service';
+import { createGovcService, type GovcService } from '@govc/service';
 
 const payloadBytes = 46;
-const calls = Number(process.env.BENCH_CALLS ?? 200_000);
+const calls = Number(process.env.BENCH_CALLS ?? 50_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const batchSize = 100;
+const repo = 'bench';
 let unique = 0;
 
 /** 46 bytes that no other call of this run stores. */
@@ -39,18 +44,47 @@ function gitHash(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
 }
 
-/**
- * Runs `body` over `count` prepared inputs and returns ns per item (best of `rounds`). What
- * `body` returns is checked by `check` after the clock stops, so verifying costs the row nothing.
- */
-async function measure<T, R>(count: number, prepare: (i: number) => T, body: (inputs: T[]) => Promise<R>, check: (inputs: T[], result: R) => void): Promise<number> {
+interface World {
+  readonly service: GovcService;
+  readonly plain: GovcClient;
+  readonly full: GovcClient;
+}
+
+async function newWorld(): Promise<World> {
+  const service = createGovcService();
+  const transport = createInProcessTransport(service);
+  const fullStack: Middleware[] = [metrics({ onEnd: () => undefined }), deadline({ timeoutMs: 30_000 }), retry(), batching()];
+  const plain = createClient(transport);
+  await plain.createRepository({ repo });
+  return { service, plain, full: createClient(transport, { middleware: fullStack }) };
+}
+
+let verified = 0;
+
+/** Checks every hash, then that the store holds exactly these blobs. */
+async function verify(world: World, contents: Uint8Array[], hashes: string[]): Promise<void> {
+  contents.forEach((content, i) => {
+    if (gitHash(content) !== hashes[i]) throw new Error(`wrong hash ${hashes[i]}`);
+  });
+  let stored = 0;
+  for await (const _ of world.service.store.objectHashes(repo)) stored++;
+  if (stored !== contents.length) throw new Error(`store holds ${stored} objects, expected ${contents.length}`);
+  const { present } = await world.plain.hasObjects({ repo, hashes: hashes.slice(0, 10_000) });
+  if (!present.every(Boolean)) throw new Error('a stored blob is missing');
+  verified += contents.length;
+}
+
+/** Best-of-`rounds` ns per item of `body` over `count` fresh payloads, each round on a fresh service. */
+async function measure(count: number, body: (world: World, contents: Uint8Array[]) => Promise<string[]>): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   for (let round = 0; round < rounds; round++) {
-    const inputs = Array.from({ length: count }, (_, i) => prepare(i));
+    const world = await newWorld();
+    const contents = Array.from({ length: count }, uniquePayload);
     const started = process.hrtime.bigint();
-    const result = await body(inputs);
+    const hashes = await body(world, contents);
     best = Math.min(best, Number(process.hrtime.bigint() - started) / count);
-    check(inputs, result);
+    await verify(world, contents, hashes);
+    await world.service.close();
   }
   return best;
 }
@@ -59,95 +93,58 @@ async function bareAsync(value: number): Promise<number> {
   return value + 1;
 }
 
-const service = createGovcService();
-const transport = createInProcessTransport(service);
-const repo = 'bench';
-await service.CreateRepository({ repo }, { signal: undefined, deadline: undefined, headers: {}, caller: '' });
-let verified = 0;
-
-function verify(content: Uint8Array, hash: string): void {
-  if (gitHash(content) !== hash) throw new Error(`wrong hash ${hash}`);
-  verified++;
+async function measureBare(): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    let sum = 0;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) sum += await bareAsync(i);
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / calls);
+    if (sum !== (calls * (calls + 1)) / 2) throw new Error('bare loop miscounted');
+  }
+  return best;
 }
 
-async function sequentialStoreBlob(client: GovcClient, inputs: Uint8Array[]): Promise<string[]> {
+async function oneByOne(client: GovcClient, contents: Uint8Array[]): Promise<string[]> {
   const hashes: string[] = [];
-  for (const content of inputs) hashes.push((await client.storeBlob({ repo, content })).hash);
+  for (const content of contents) hashes.push((await client.storeBlob({ repo, content })).hash);
   return hashes;
 }
 
-function verifyAll(contents: Uint8Array[], hashes: string[]): void {
-  contents.forEach((content, i) => verify(content, hashes[i]!));
+async function directBatches(client: GovcClient, contents: Uint8Array[]): Promise<string[]> {
+  const hashes: string[] = [];
+  for (let at = 0; at < contents.length; at += batchSize) {
+    const { results } = await client.batchOperations({
+      repo,
+      operations: contents.slice(at, at + batchSize).map((content, id) => ({ id: String(id), method: 'StoreBlob', request: { content } })),
+    });
+    for (const result of results) hashes.push((result.response as { hash: string }).hash);
+  }
+  return hashes;
 }
 
-const fullStack: Middleware[] = [metrics({ onEnd: () => undefined }), deadline({ timeoutMs: 30_000 }), retry(), batching()];
-const plain = createClient(transport);
-const full = createClient(transport, { middleware: fullStack });
+async function concurrentBatches(client: GovcClient, contents: Uint8Array[]): Promise<string[]> {
+  const hashes: string[] = [];
+  for (let at = 0; at < contents.length; at += batchSize) {
+    const stored = await Promise.all(contents.slice(at, at + batchSize).map((content) => client.storeBlob({ repo, content })));
+    for (const result of stored) hashes.push(result.hash);
+  }
+  return hashes;
+}
 
-const bare = await measure(
-  calls,
-  (i) => i,
-  async (inputs) => {
-    let sum = 0;
-    for (const i of inputs) sum += await bareAsync(i);
-    return sum;
-  },
-  (inputs, sum) => {
-    if (sum !== inputs.reduce((a, b) => a + b + 1, 0)) throw new Error('bare loop miscounted');
-  },
-);
-const plainCall = await measure(calls / 4, uniquePayload, (inputs) => sequentialStoreBlob(plain, inputs), verifyAll);
-const fullCall = await measure(calls / 4, uniquePayload, (inputs) => sequentialStoreBlob(full, inputs), verifyAll);
+const bare = await measureBare();
+const rows: [string, number, number | undefined][] = [
+  ['bare async call', bare, undefined],
+  ['StoreBlob 46 B, client, no middleware', await measure(calls, (w, c) => oneByOne(w.plain, c)), 10],
+  ['StoreBlob 46 B, client, full stack', await measure(calls, (w, c) => oneByOne(w.full, c)), 10],
+  ['per op in 100-op BatchOperations', await measure(calls, (w, c) => directBatches(w.plain, c)), 3],
+  ['per op, 100 concurrent calls via batching', await measure(calls, (w, c) => concurrentBatches(w.full, c)), 3],
+];
 
-const batchSize = 100;
-const batches = calls / 40 / batchSize;
-const batchOf = (): Uint8Array[] => Array.from({ length: batchSize }, uniquePayload);
-const verifyBatches = (inputs: Uint8Array[][], hashes: string[][]): void => inputs.forEach((contents, i) => verifyAll(contents, hashes[i]!));
-const directBatchOp =
-  (await measure(
-    batches,
-    batchOf,
-    async (inputs) => {
-      const hashes: string[][] = [];
-      for (const contents of inputs) {
-        const { results } = await plain.batchOperations({
-          repo,
-          operations: contents.map((content, id) => ({ id: String(id), method: 'StoreBlob', request: { content } })),
-        });
-        hashes.push(results.map((result) => (result.response as { hash: string }).hash));
-      }
-      return hashes;
-    },
-    verifyBatches,
-  )) / batchSize;
-const middlewareBatchOp =
-  (await measure(
-    batches,
-    batchOf,
-    async (inputs) => {
-      const hashes: string[][] = [];
-      for (const contents of inputs) {
-        const stored = await Promise.all(contents.map((content) => full.storeBlob({ repo, content })));
-        hashes.push(stored.map((result) => result.hash));
-      }
-      return hashes;
-    },
-    verifyBatches,
-  )) / batchSize;
-
-const { present } = await service.HasObjects({ repo, hashes: [gitHash(uniquePayload())] }, { signal: undefined, deadline: undefined, headers: {}, caller: '' });
-if (present[0]) throw new Error('a blob that was never stored is present');
-if (verified !== unique - 1) throw new Error(`verified ${verified} responses for ${unique - 1} stored blobs`);
-
-const us = (ns: number): string => (ns / 1000).toFixed(2).padStart(7);
-const ratio = (ns: number): string => `${(ns / bare).toFixed(1).padStart(6)}×`;
-const verdict = (ns: number, targetUs: number): string => (ns / 1000 <= targetUs ? `ok (≤ ${targetUs} µs)` : `MISSED (target ≤ ${targetUs} µs)`);
-console.log(`in-process client stack, Node ${process.version}, ${rounds} rounds, best round shown; ${verified} responses verified`);
-console.log(`${'row'.padEnd(52)}${'µs/op'.padStart(7)}  vs bare`);
-console.log(`${'bare async call'.padEnd(52)}${us(bare)}  ${ratio(bare)}`);
-console.log(`${'StoreBlob 46 B, client, no middleware'.padEnd(52)}${us(plainCall)}  ${ratio(plainCall)}  ${verdict(plainCall, 10)}`);
-console.log(`${'StoreBlob 46 B, client, full stack'.padEnd(52)}${us(fullCall)}  ${ratio(fullCall)}  ${verdict(fullCall, 10)}`);
-console.log(`${'per op in a 100-op BatchOperations'.padEnd(52)}${us(directBatchOp)}  ${ratio(directBatchOp)}  ${verdict(directBatchOp, 3)}`);
-console.log(`${'per op, 100 concurrent calls via batching middleware'.padEnd(52)}${us(middlewareBatchOp)}  ${ratio(middlewareBatchOp)}  ${verdict(middlewareBatchOp, 3)}`);
-await transport.close();
-await service.close();
+console.log(`in-process client stack, Node ${process.version}, ${calls} calls per round, best of ${rounds} rounds; ${verified} responses verified`);
+console.log(`${'row'.padEnd(46)}${'µs/op'.padStart(8)}${'vs bare'.padStart(10)}  target`);
+for (const [name, ns, targetUs] of rows) {
+  const us = ns / 1000;
+  const verdict = targetUs === undefined ? '' : us <= targetUs ? `ok (≤ ${targetUs} µs)` : `MISSED (≤ ${targetUs} µs)`;
+  console.log(`${name.padEnd(46)}${us.toFixed(2).padStart(8)}${`${(ns / bare).toFixed(0)}×`.padStart(10)}  ${verdict}`);
+}

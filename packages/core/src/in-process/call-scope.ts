@@ -1,70 +1,95 @@
 import { GovcError } from '../errors/govc-error.js';
+import { DeadlineWheel, type Expirable } from './deadline-wheel.js';
 
-/**
- * The life of one call that can end early: a signal for the handler that aborts when the caller
- * cancels, the deadline passes or the caller goes away, and a promise that rejects then.
- * Opened only for calls that pass a signal or deadline (and for streams), never on the plain
- * unary hot path; even then its `AbortController` is made only when the handler reads `signal`
- * or the call actually ends early, since most calls finish long before their deadline.
- */
-export interface CallScope {
-  /** The handler's signal (made on first read). */
-  readonly signal: AbortSignal;
-  /** Whether the call has ended early. */
-  readonly aborted: boolean;
-  /** Rejects with `canceled` or `deadline_exceeded` when the call ends early; never resolves. */
-  readonly ended: Promise<never>;
-  /** Ends the call early with `error` (only the first end counts). */
-  end(error: GovcError): void;
-  /** Releases the timer and listener; with `stopHandler`, aborts the handler's signal if still running. */
-  dispose(stopHandler?: boolean): void;
-}
+// Deadlines fire within 5 ms of their time; calls share one timer per 5 ms slot.
+const deadlines = new DeadlineWheel(5);
 
 // Shared so that finishing a call never builds an error (and its stack trace).
 const finished = new GovcError('canceled', 'call finished');
 
-/** Opens a scope for a call with the caller's `signal` and absolute `deadline`. */
-export function openCallScope(callerSignal: AbortSignal | undefined, deadline: number | undefined): CallScope {
-  let controller: AbortController | undefined;
-  let endedWith: GovcError | undefined;
-  let reject!: (error: GovcError) => void;
-  const ended = new Promise<never>((_, r) => (reject = r));
-  ended.catch(() => undefined); // the race that awaits it may already be over
-  let timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * The life of one call that can end early: when the caller cancels, the deadline passes or the
+ * caller goes away. Opened only for calls that pass a signal or deadline (and for streams),
+ * never on the plain unary hot path; even then its `AbortController` is made only when the
+ * handler reads `signal` or the call really ends early, since most calls finish long before
+ * their deadline.
+ */
+export class CallScope implements Expirable {
+  readonly #callerSignal: AbortSignal | undefined;
+  #controller: AbortController | undefined;
+  #endedWith: GovcError | undefined;
+  #onEnd: ((error: GovcError) => void) | undefined;
+  #slot = -1;
+  #onAbort: (() => void) | undefined;
 
-  const end = (error: GovcError): void => {
-    if (endedWith) return;
-    endedWith = error;
-    controller?.abort(error);
-    reject(error);
-  };
-  const onAbort = (): void => end(new GovcError('canceled', 'call canceled by the caller', { cause: callerSignal?.reason }));
-  if (callerSignal) {
-    if (callerSignal.aborted) onAbort();
-    else callerSignal.addEventListener('abort', onAbort, { once: true });
-  }
-  if (deadline !== undefined && !endedWith) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) end(new GovcError('deadline_exceeded', 'deadline exceeded'));
-    else timer = setTimeout(() => end(new GovcError('deadline_exceeded', 'deadline exceeded')), remaining);
-  }
-  return {
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (endedWith) controller.abort(endedWith);
+  /** Opens a scope for a call with the caller's `signal` and absolute `deadline`. */
+  constructor(callerSignal: AbortSignal | undefined, deadline: number | undefined) {
+    this.#callerSignal = callerSignal;
+    if (callerSignal) {
+      const onAbort = (): void => this.end(new GovcError('canceled', 'call canceled by the caller', { cause: callerSignal.reason }));
+      if (callerSignal.aborted) {
+        onAbort();
+        return;
       }
-      return controller.signal;
-    },
-    get aborted() {
-      return endedWith !== undefined;
-    },
-    ended,
-    end,
-    dispose(stopHandler = false) {
-      if (timer !== undefined) clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onAbort);
-      if (stopHandler) end(finished);
-    },
-  };
+      this.#onAbort = onAbort;
+      callerSignal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (deadline !== undefined) {
+      if (deadline <= Date.now()) this.expire();
+      else this.#slot = deadlines.schedule(deadline, this);
+    }
+  }
+
+  /** Ends the call at its deadline (called by the deadline wheel). */
+  expire(): void {
+    this.#slot = -1;
+    this.end(new GovcError('deadline_exceeded', 'deadline exceeded'));
+  }
+
+  /** The handler's signal (made on first read). */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#endedWith) this.#controller.abort(this.#endedWith);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Whether the call has ended early. */
+  get aborted(): boolean {
+    return this.#endedWith !== undefined;
+  }
+
+  /** Settles like `promise`, or rejects as soon as the call ends early. */
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.#endedWith) return Promise.reject(this.#endedWith);
+    return new Promise<T>((resolve, reject) => {
+      this.#onEnd = reject;
+      promise.then(
+        (value) => {
+          this.#onEnd = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#onEnd = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Ends the call early with `error` (only the first end counts). */
+  end(error: GovcError): void {
+    if (this.#endedWith) return;
+    this.#endedWith = error;
+    this.#controller?.abort(error);
+    this.#onEnd?.(error);
+  }
+
+  /** Releases the deadline and listener; with `stopHandler`, aborts the handler's signal if still running. */
+  dispose(stopHandler = false): void {
+    if (this.#slot >= 0) deadlines.cancel(this.#slot, this);
+    if (this.#onAbort) this.#callerSignal?.removeEventListener('abort', this.#onAbort);
+    if (stopHandler) this.end(finished);
+  }
 }

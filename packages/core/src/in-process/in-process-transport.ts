@@ -3,7 +3,7 @@ import { errorFromHandler } from '../errors/handler-error.js';
 import { noHeaders, type AnyHandler, type HandlerContext, type ServiceHandler } from '../handler.js';
 import type { AnyMethod } from '../schema/methods.js';
 import type { CallOptions, Transport } from '../transport.js';
-import { openCallScope, type CallScope } from './call-scope.js';
+import { CallScope } from './call-scope.js';
 import { withFaults, type FaultPlan } from './faults.js';
 
 export interface InProcessTransportOptions {
@@ -15,9 +15,13 @@ export interface InProcessTransportOptions {
 
 type HandlerFn = (request: unknown, context: HandlerContext) => unknown;
 
-/** Races `promise` against the scope's early end, so the caller is released at once. */
+function rejectFromHandler(error: unknown): Promise<never> {
+  return Promise.reject(errorFromHandler(error));
+}
+
+/** Settles like `promise`, or rejects as soon as the scope's call ends early. */
 function raced<T>(promise: Promise<T>, scope: CallScope | undefined): Promise<T> {
-  return scope ? Promise.race([promise, scope.ended]) : promise;
+  return scope ? scope.race(promise) : promise;
 }
 
 /** Reads `requests` for the handler, stopping with the scope's error when the call ends early. */
@@ -84,12 +88,27 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
     try {
       const fn = lookup(method);
       if (options?.signal || options?.deadline !== undefined) {
-        scope = openCallScope(options.signal, options.deadline);
-        if (scope.aborted) return scope.ended.finally(() => scope!.dispose());
+        scope = new CallScope(options.signal, options.deadline);
+        if (scope.aborted) {
+          scope.dispose();
+          return scope.race(Promise.resolve());
+        }
       }
       const result = Promise.resolve(fn(input(scope), context(options, scope)));
-      const done = raced(result, scope).catch((error: unknown) => Promise.reject(errorFromHandler(error)));
-      return track(scope ? done.finally(() => scope!.dispose()) : done);
+      if (!scope) return track(result.catch(rejectFromHandler));
+      const open = scope;
+      return track(
+        open.race(result).then(
+          (response) => {
+            open.dispose();
+            return response;
+          },
+          (error: unknown) => {
+            open.dispose();
+            return rejectFromHandler(error);
+          },
+        ),
+      );
     } catch (error) {
       scope?.dispose();
       return Promise.reject(errorFromHandler(error));
@@ -100,7 +119,7 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
   async function* many(method: AnyMethod, input: (scope: CallScope) => unknown, options: CallOptions | undefined): AsyncGenerator<unknown> {
     const fn = lookup(method);
     // Streams always get a scope: the handler must learn when the consumer stops reading.
-    const scope = openCallScope(options?.signal, options?.deadline);
+    const scope = new CallScope(options?.signal, options?.deadline);
     let iterator: AsyncIterator<unknown> | undefined;
     try {
       await raced(Promise.resolve(), scope);

@@ -2,14 +2,17 @@ import {
   GovcError,
   errorFromHandler,
   findMethod,
+  type BatchOperation,
   type BatchOperationsRequest,
   type BatchOperationsResponse,
   type BatchResult,
+  type StoreBlobRequest,
 } from '@govc/core';
 import { checkProgress } from '../model/check-progress.js';
 import type { OpContext } from '../model/op-context.js';
 import { stagedRefView } from '../refs/ref-view.js';
 import type { ServiceState } from '../service-state.js';
+import { storeBlobs } from './blob-ops.js';
 import { repoOps } from './repo-ops.js';
 
 /** Most ops one batch may carry. */
@@ -18,6 +21,42 @@ export const maxBatchOps = 1000;
 interface Remembered {
   readonly method: string;
   readonly key: string;
+}
+
+/** An op's request with `repo` filled in from the batch; `invalid_argument` if it names another. */
+function withRepo(request: unknown, repo: string, index: number): { repo: string } {
+  const given = request as { repo?: string };
+  if (given.repo === undefined) return { ...given, repo };
+  if (given.repo !== repo) throw new GovcError('invalid_argument', `operations[${index}].request.repo must be omitted or equal the batch's repo`);
+  return given as { repo: string };
+}
+
+/** Where the run of StoreBlob ops that starts at `start` ends. */
+function storeBlobRunEnd(operations: readonly BatchOperation[], start: number): number {
+  let end = start;
+  while (end < operations.length && operations[end]!.method === 'StoreBlob') end++;
+  return end;
+}
+
+/**
+ * Runs consecutive StoreBlob ops as one group write: the blobs depend on nothing and move no
+ * ref, so storing them together is what running them in order would do, with one store write
+ * (and, on a durable store, one sync) for all. Returns `undefined` when the group cannot be
+ * written whole (a bad op, a full store), so that the ops run one by one and fail alone.
+ */
+async function storeBlobRun(ctx: OpContext, operations: readonly BatchOperation[]): Promise<BatchResult[] | undefined> {
+  try {
+    checkProgress(ctx.call);
+    const contents = operations.map((op) => {
+      const { repo, content } = op.request as Partial<StoreBlobRequest>;
+      if (repo !== undefined && repo !== ctx.repo) throw new GovcError('invalid_argument', 'repo differs from the batch');
+      return content!;
+    });
+    const responses = await storeBlobs(ctx, contents);
+    return operations.map((op, i) => ({ id: op.id, method: op.method, ok: true, response: responses[i] }));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -40,15 +79,22 @@ export async function batchOperations(
   const remembered: Remembered[] = [];
   let failed = -1;
   const now = state.now();
-  for (const [index, op] of request.operations.entries()) {
+  const { operations } = request;
+  for (let index = 0; index < operations.length; ) {
+    const runEnd = storeBlobRunEnd(operations, index);
+    if (runEnd - index > 1) {
+      const stored = await storeBlobRun(opCtx, operations.slice(index, runEnd));
+      if (stored) {
+        results.push(...stored);
+        index = runEnd;
+        continue;
+      }
+    }
+    const op = operations[index]!;
     try {
       checkProgress(ctx.call);
       const method = findMethod(op.method)!; // checkMessage let only batchable methods through
-      const given = op.request as { repo?: string };
-      if (given.repo !== undefined && given.repo !== ctx.repo) {
-        throw new GovcError('invalid_argument', `operations[${index}].request.repo must be omitted or equal the batch's repo`);
-      }
-      const opRequest = given.repo === undefined ? { ...given, repo: ctx.repo } : given;
+      const opRequest = withRepo(op.request, ctx.repo, index);
       const run = (): Promise<unknown> => repoOps[method.name]!(opCtx, opRequest as never, now);
       let response: unknown;
       if (op.idempotencyKey !== undefined && !method.idempotent) {
@@ -65,6 +111,7 @@ export async function batchOperations(
         break;
       }
     }
+    index++;
   }
   if (!staged) return { results };
   let abortReason = failed >= 0 ? `batch aborted: operation ${request.operations[failed]!.id} failed` : '';

@@ -13,6 +13,13 @@ export async function storeBlob(ctx: OpContext, request: StoreBlobRequest): Prom
   return { hash, size: request.content.byteLength };
 }
 
+/** Stores many blobs with one store write (a batch's run of StoreBlob ops). */
+export async function storeBlobs(ctx: OpContext, contents: readonly Uint8Array[]): Promise<BlobRef[]> {
+  const objects = contents.map((body) => ({ hash: hashObject('blob', body), type: 'blob' as const, body }));
+  await ctx.store.putObjects(ctx.repo, objects);
+  return objects.map((object) => ({ hash: object.hash, size: object.body.byteLength }));
+}
+
 /** GetBlob: a blob's bytes; `not_found` for a missing object or one that is not a blob. */
 export async function getBlob(ctx: OpContext, request: GetBlobRequest): Promise<Blob> {
   checkHash(request.hash, 'hash');

@@ -56,6 +56,22 @@ describe('the service', () => {
     await close();
   });
 
+  it('lets each StoreBlob op of a batch fail alone when the group does not fit', async () => {
+    const { client, close } = await setup({ store: createMemoryStore({ memoryLimit: 64 * 1024 }) });
+    const { results } = await client.batchOperations({
+      repo: 'r',
+      operations: [
+        { id: 'a', method: 'StoreBlob', request: { content: text('a') } },
+        { id: 'big', method: 'StoreBlob', request: { content: new Uint8Array(100 * 1024) } },
+        { id: 'b', method: 'StoreBlob', request: { content: text('b') } },
+      ],
+    });
+    expect(results.map((r) => (r.ok ? 'ok' : r.error!.code))).toEqual(['ok', 'resource_exhausted', 'ok']);
+    const hashes = results.filter((r) => r.ok).map((r) => (r.response as { hash: string }).hash);
+    expect((await client.hasObjects({ repo: 'r', hashes })).present).toEqual([true, true]);
+    await close();
+  });
+
   it('refuses a branch that clashes with another as file and directory', async () => {
     const { client, close } = await setup();
     await client.commit({ repo: 'r', branch: 'feature/x', message: 'x', author: ada, changes: [] });
