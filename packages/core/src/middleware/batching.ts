@@ -66,7 +66,8 @@ export function estimateSize(value: unknown): number {
   if (value instanceof Uint8Array) return value.byteLength;
   if (typeof value !== 'object' || value === null) return 0;
   let size = 0;
-  for (const field of Array.isArray(value) ? value : Object.values(value)) size += estimateSize(field);
+  if (Array.isArray(value)) for (const item of value) size += estimateSize(item);
+  else for (const key in value) size += estimateSize((value as Record<string, unknown>)[key]);
   return size;
 }
 
@@ -86,7 +87,9 @@ function withoutKey(headers: CallHeaders | undefined): CallHeaders | undefined {
 
 /** Calls share a batch only with the same repository and the same headers (auth above all). */
 function batchKey(repo: string, headers: CallHeaders | undefined): string {
-  const entries = headers ? Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+  // The common case, no headers, needs no serialising; a NUL never starts the JSON form.
+  if (!headers) return `\u0000${repo}`;
+  const entries = Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([repo, entries]);
 }
 

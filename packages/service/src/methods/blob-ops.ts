@@ -1,4 +1,5 @@
 import { GovcError, type Blob, type BlobRef, type GetBlobRequest, type HasObjectsRequest, type HasObjectsResponse, type StoreBlobRequest } from '@govc/core';
+import { copyBytes } from '../model/copy-bytes.js';
 import type { OpContext } from '../model/op-context.js';
 import { hashObject } from '../objects/hash.js';
 import { checkHash } from '../validation/hash.js';
@@ -25,7 +26,7 @@ export async function getBlob(ctx: OpContext, request: GetBlobRequest): Promise<
   checkHash(request.hash, 'hash');
   const object = await ctx.store.getObject(ctx.repo, request.hash);
   if (!object || object.type !== 'blob') throw new GovcError('not_found', `blob ${request.hash} not found`);
-  return { hash: request.hash, size: object.size, content: object.body };
+  return { hash: request.hash, size: object.size, content: copyBytes(object.body) };
 }
 
 /** HasObjects: which of the hashes the repository holds, in request order. */

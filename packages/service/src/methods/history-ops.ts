@@ -11,6 +11,7 @@ import {
   type TreeEntry,
 } from '@govc/core';
 import { checkProgress } from '../model/check-progress.js';
+import { copyBytes } from '../model/copy-bytes.js';
 import type { OpContext } from '../model/op-context.js';
 import { entryType, findEntry, readCommit, readTree } from '../model/read-objects.js';
 import { resolveRef } from '../model/resolve-ref.js';
@@ -67,7 +68,7 @@ export async function readFile(ctx: OpContext, request: ReadFileRequest): Promis
   if (entryType(entry.mode) !== 'blob') throw new GovcError('invalid_argument', `${request.path} is not a file`);
   const object = await ctx.store.getObject(ctx.repo, entry.hash);
   if (!object) throw new GovcError('data_loss', `blob ${entry.hash} of ${request.path} is missing`);
-  return { path: request.path, hash: entry.hash, mode: entry.mode, size: object.size, content: object.body };
+  return { path: request.path, hash: entry.hash, mode: entry.mode, size: object.size, content: copyBytes(object.body) };
 }
 
 /** ListTree: a directory's entries at `ref`, or everything below it with `recursive`. */

@@ -1,6 +1,7 @@
 import { GovcError } from '@govc/core';
 import { hashObject } from '../objects/hash.js';
 import type { ObjectType } from '../objects/object-type.js';
+import { Slab } from './slab.js';
 import type {
   NewObject,
   ObjectInfo,
@@ -25,6 +26,8 @@ const perObjectOverhead = 160;
 
 interface MemoryRepository {
   readonly record: RepositoryRecord;
+  /** Where this repository's small objects are copied to; freed with the repository. */
+  readonly slab: Slab;
   readonly objects: Map<string, StoredObject>;
   readonly refs: Map<string, string>;
   bytes: number;
@@ -54,7 +57,8 @@ function checkNoDirectoryConflict(refs: ReadonlyMap<string, string>, name: strin
 /**
  * The embedded store: everything in memory, bounded by `memoryLimit`. It copies every byte it
  * keeps (a msgpackr `bin` or a small `Buffer.from(base64)` is a view into a larger buffer that
- * keeping would pin) and hands out copies, so no caller can change what it holds.
+ * keeping would pin), small objects into per-repository slabs. Reads hand out its own bytes,
+ * which callers must not modify (the service copies what it returns to clients).
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   const memoryLimit = options.memoryLimit ?? 1024 ** 3;
@@ -88,7 +92,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
 
     async createRepository(record) {
       if (repos.has(record.name)) throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);
-      repos.set(record.name, { record: { ...record }, objects: new Map(), refs: new Map(), bytes: 0 });
+      repos.set(record.name, { record: { ...record }, slab: new Slab(), objects: new Map(), refs: new Map(), bytes: 0 });
     },
     async getRepository(name) {
       return repos.get(name)?.record;
@@ -110,11 +114,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       if (usedBytes + needed > memoryLimit) {
         throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
       }
-      for (const object of objects) put(repo, object.hash, object.type, own(object.body));
+      for (const object of objects) if (!repo.objects.has(object.hash)) put(repo, object.hash, object.type, repo.slab.copy(object.body));
     },
     async getObject(name, hash) {
       const object = repository(name).objects.get(hash);
-      return object && { type: object.type, size: object.size, body: own(object.body) };
+      return object;
     },
     async getObjectInfo(name, hash): Promise<ObjectInfo | undefined> {
       const object = repository(name).objects.get(hash);

@@ -40,6 +40,9 @@ describe('the service', () => {
     const decoded = msgpackCodec.decode(StoreBlobRequest, encoded) as { repo: string; content: Uint8Array };
     const { hash } = await client.storeBlob(decoded);
     decoded.content.fill(0);
+    const read = await client.getBlob({ repo: 'r', hash });
+    expect(new TextDecoder().decode(read.content)).toBe('abc');
+    read.content.fill(0); // what a reader was given is its own
     expect(new TextDecoder().decode((await client.getBlob({ repo: 'r', hash })).content)).toBe('abc');
     await close();
   });
