@@ -17,3 +17,4 @@ export * from './errors/handler-error.js';
 export * from './in-process/faults.js';
 export * from './in-process/in-process-transport.js';
 export * from './middleware/index.js';
+export * from './in-process/call-scope.js';

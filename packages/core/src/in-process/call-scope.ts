@@ -18,7 +18,7 @@ export class CallScope implements Expirable {
   readonly #callerSignal: AbortSignal | undefined;
   #controller: AbortController | undefined;
   #endedWith: GovcError | undefined;
-  #onEnd: ((error: GovcError) => void) | undefined;
+  #onEnd: ((error: GovcError) => void) | Set<(error: GovcError) => void> | undefined;
   #slot = -1;
   #onAbort: (() => void) | undefined;
 
@@ -60,22 +60,34 @@ export class CallScope implements Expirable {
     return this.#endedWith !== undefined;
   }
 
-  /** Settles like `promise`, or rejects as soon as the call ends early. */
+  /** Settles like `promise`, or rejects as soon as the call ends early (races may overlap). */
   race<T>(promise: Promise<T>): Promise<T> {
     if (this.#endedWith) return Promise.reject(this.#endedWith);
     return new Promise<T>((resolve, reject) => {
-      this.#onEnd = reject;
+      this.#addWaiter(reject);
       promise.then(
         (value) => {
-          this.#onEnd = undefined;
+          this.#removeWaiter(reject);
           resolve(value);
         },
         (error: unknown) => {
-          this.#onEnd = undefined;
+          this.#removeWaiter(reject);
           reject(error);
         },
       );
     });
+  }
+
+  // One pending race is the rule (a unary call); a set is made only when races overlap (bidi).
+  #addWaiter(waiter: (error: GovcError) => void): void {
+    if (this.#onEnd === undefined) this.#onEnd = waiter;
+    else if (this.#onEnd instanceof Set) this.#onEnd.add(waiter);
+    else this.#onEnd = new Set([this.#onEnd, waiter]);
+  }
+
+  #removeWaiter(waiter: (error: GovcError) => void): void {
+    if (this.#onEnd === waiter) this.#onEnd = undefined;
+    else if (this.#onEnd instanceof Set) this.#onEnd.delete(waiter);
   }
 
   /** Ends the call early with `error` (only the first end counts). */
@@ -83,7 +95,10 @@ export class CallScope implements Expirable {
     if (this.#endedWith) return;
     this.#endedWith = error;
     this.#controller?.abort(error);
-    this.#onEnd?.(error);
+    const waiters = this.#onEnd;
+    this.#onEnd = undefined;
+    if (waiters instanceof Set) for (const waiter of waiters) waiter(error);
+    else waiters?.(error);
   }
 
   /** Releases the deadline and listener; with `stopHandler`, aborts the handler's signal if still running. */

@@ -74,7 +74,11 @@ export const DownloadBlobRequest = message('govc.v1.DownloadBlobRequest', {
 });
 export type DownloadBlobRequest = MessageOf<typeof DownloadBlobRequest>;
 
-export const DataChunk = message('govc.v1.DataChunk', { data: scalar(1, 'bytes') });
+export const DataChunk = message('govc.v1.DataChunk', {
+  data: scalar(1, 'bytes'),
+  /** The blob's whole size, on a download's first message only. */
+  size: optional(scalar(2, 'uint')),
+});
 export type DataChunk = MessageOf<typeof DataChunk>;
 
 export const Person = message('govc.v1.Person', {

@@ -49,10 +49,19 @@ export async function* downloadBlob(state: ServiceState, request: unknown, call:
   checkMessage(DownloadBlobRequest, request);
   const ctx = await state.open(request.repo, call);
   checkHash(request.hash, 'hash');
-  for await (const data of state.store.readBlob(ctx.repo, request.hash, request.offset ?? 0, downloadChunkSize)) {
+  const info = await state.store.getObjectInfo(ctx.repo, request.hash);
+  if (!info || info.type !== 'blob') throw new GovcError('not_found', `blob ${request.hash} not found`);
+  const offset = request.offset ?? 0;
+  if (offset > info.size) throw new GovcError('out_of_range', `offset ${offset} is past the blob's end (${info.size})`);
+  // The first message also carries the blob's whole size (for Content-Length, progress); an
+  // empty remainder still yields that one message.
+  let first = true;
+  for await (const data of state.store.readBlob(ctx.repo, request.hash, offset, downloadChunkSize)) {
     checkProgress(ctx.call);
-    yield { data };
+    yield first ? { data, size: info.size } : { data };
+    first = false;
   }
+  if (first) yield { data: new Uint8Array(0), size: info.size };
 }
 
 /** WatchRefs: ref changes as they happen, resumable after `sinceSeq` within the kept history. */

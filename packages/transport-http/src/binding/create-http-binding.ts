@@ -1,0 +1,121 @@
+import { GovcError, errorFromHandler, govcMethods, type AnyHandler, type ErrorCode, type ServiceHandler } from '@govc/core';
+import type { HttpBinding } from '@govc/core/node';
+import { blobRoutePattern, methodPathPrefix } from '../protocol/wire.js';
+import type { HttpBindingOptions, ResolvedHttpBindingOptions } from './binding-options.js';
+import type { Exchange } from './exchange.js';
+import { http1Exchange } from './exchange-http1.js';
+import { http2Exchange } from './exchange-http2.js';
+import { respondError } from './respond-error.js';
+import { serveBlobDownload, serveBlobUpload } from './serve-blob-routes.js';
+import { serveStream } from './serve-stream.js';
+import { serveUnary } from './serve-unary.js';
+
+function resolveOptions(options: HttpBindingOptions): ResolvedHttpBindingOptions {
+  const methods = options.methods ?? Object.values(govcMethods);
+  return {
+    methods: new Map(methods.map((method) => [method.name, method])),
+    observer: options.observer,
+    maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
+    maxInflatedBytes: options.maxInflatedBytes ?? 64 * 1024 * 1024,
+    compressionThreshold: options.compressionThreshold ?? 1024,
+  };
+}
+
+/**
+ * The server side of the plain HTTP binding (see the package README for the wire): every method
+ * at `POST /v1/<Method>` and the raw blob routes, over HTTP/1.1 and HTTP/2 alike.
+ */
+export function createHttpBinding(handler: ServiceHandler | AnyHandler, options: HttpBindingOptions = {}): HttpBinding {
+  const resolved = resolveOptions(options);
+  const methods = handler as AnyHandler;
+
+  /** The handler's function for `name`, typed as the serving function expects it. */
+  function lookup<F>(name: string): F {
+    const fn = methods[name];
+    if (typeof fn !== 'function') throw new GovcError('unimplemented', `method ${name} is not implemented`);
+    return fn.bind(methods) as unknown as F;
+  }
+
+  /** Routes one exchange; returns the name reported to the observer. */
+  async function route(exchange: Exchange): Promise<string> {
+    const blob = blobRoutePattern.exec(exchange.path);
+    if (blob) {
+      const repo = decodePathSegment(blob[1]!);
+      if (blob[2] === undefined) {
+        if (exchange.method !== 'POST') throw methodNotAllowed('POST');
+        await serveBlobUpload(exchange, repo, lookup('UploadBlob'));
+        return 'blob.upload';
+      }
+      if (exchange.method !== 'GET' && exchange.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
+      await serveBlobDownload(exchange, repo, decodePathSegment(blob[2]), lookup('DownloadBlob'));
+      return exchange.method === 'HEAD' ? 'blob.head' : 'blob.get';
+    }
+    const name = exchange.path.slice(methodPathPrefix.length);
+    const method = resolved.methods.get(name);
+    if (!method) throw new GovcError('unimplemented', `no method ${JSON.stringify(name.slice(0, 100))}`);
+    if (exchange.method !== 'POST') throw methodNotAllowed('POST');
+    if (method.kind === 'unary') await serveUnary(exchange, method, lookup(method.name), resolved);
+    else await serveStream(exchange, method, lookup(method.name), resolved);
+    return method.name;
+  }
+
+  async function serve(exchange: Exchange): Promise<void> {
+    const started = performance.now();
+    let name = 'unknown';
+    let code: ErrorCode | 'ok' = 'ok';
+    try {
+      name = await route(exchange);
+    } catch (thrown) {
+      const error = errorFromHandler(thrown);
+      code = error.code;
+      if (!exchange.responded) {
+        if (error instanceof MethodNotAllowed) respondError(exchange, error, { allow: error.allow }, 405);
+        else respondError(exchange, error);
+      }
+      else exchange.end();
+    }
+    resolved.observer?.({
+      protocol: 'http',
+      method: name,
+      code,
+      durationMs: performance.now() - started,
+      bytesIn: exchange.bytesIn,
+      bytesOut: exchange.bytesOut,
+    });
+  }
+
+  return {
+    name: 'http',
+    handles(path) {
+      return path.startsWith(methodPathPrefix) && !path.startsWith('/v1/ws');
+    },
+    serveHttp1(request, response) {
+      void serve(http1Exchange(request, response));
+    },
+    serveHttp2(stream, headers) {
+      void serve(http2Exchange(stream, headers));
+    },
+  };
+}
+
+/** `unimplemented` with the methods the route does allow, answered as 405. */
+class MethodNotAllowed extends GovcError {
+  readonly allow: string;
+  constructor(allow: string) {
+    super('unimplemented', `use ${allow}`);
+    this.allow = allow;
+  }
+}
+
+/** Percent-decodes one path segment; malformed escapes are `invalid_argument`. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GovcError('invalid_argument', 'malformed percent-encoding in the path');
+  }
+}
+
+function methodNotAllowed(allow: string): MethodNotAllowed {
+  return new MethodNotAllowed(allow);
+}

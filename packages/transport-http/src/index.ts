@@ -1,0 +1,2 @@
+export * from './binding/create-http-binding.js';
+export type * from './binding/binding-options.js';
