@@ -37,6 +37,9 @@ function ensureInstall() {
   const args = ['install', '--reporter=append-only', '--config.confirmModulesPurge=false'];
   if (process.env.CI) args.push('--frozen-lockfile');
   must('pnpm', args);
+  // Bins (`npx govc`) and the servers that tests and benches start as child processes run the
+  // built code; turbo's cache makes this a no-op when nothing changed.
+  must('turbo', ['run', 'build', '--output-logs=errors-only']);
 }
 
 /** Runs vitest over every package and ends with the one summary line CI reads. */
