@@ -73,7 +73,7 @@ switch (task) {
   case 'check':
     process.exit(run('turbo', ['run', 'typecheck', 'lint', '--continue', ...rest]));
   case 'demo':
-    process.exit(run('pnpm', ['--filter', '@govc/service', 'run', 'demo', ...rest]));
+    process.exit(run('pnpm', ['--filter', '@govc/server', 'run', 'demo', ...rest]));
   case 'bench':
     process.exit(run('turbo', ['run', 'bench', '--concurrency=1', ...rest]));
   default:

@@ -1,15 +1,29 @@
 /**
- * The README's main command until the network server exists: the whole client stack (retry,
- * batching) against the real service through the in-process transport. It creates a repository,
- * stores blobs, commits, reads the log, runs a batch and sees a WatchRefs event, printing each
- * result with its time.
+ * The README's main command (until the bench matrix exists): starts `govc serve` in its own
+ * process on a free port and runs the whole client stack (retry, batching) against it over
+ * HTTP/2 with MessagePack. It creates a repository, stores blobs, commits, reads the log, runs a
+ * batch and sees a WatchRefs event, printing each result with its time, and checks one blob
+ * through the raw blob route as a tool would see it.
  */
-import { spawnSync } from 'node:child_process';
-import { batching, createClient, createInProcessTransport, retry } from '@govc/core';
-import { createGovcService } from '@govc/service';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { batching, createClient, msgpackCodec, retry } from '@govc/core';
+import { createHttpTransport } from '@govc/transport-http';
 
-const service = createGovcService();
-const transport = createInProcessTransport(service);
+const bin = fileURLToPath(new URL('../bin/govc.js', import.meta.url));
+const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const banner = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('\n')) resolve(out.trim());
+  });
+  server.once('exit', (code) => reject(new Error(`govc serve exited with ${code}`)));
+});
+const baseUrl = /(https?:\/\/\S+?)(?=[\s)]|$)/.exec(banner)![1]!.replace(/\/$/, '');
+console.log(banner);
+const transport = createHttpTransport({ baseUrl, httpVersion: '2', codec: msgpackCodec });
+await transport.warmup();
 const client = createClient(transport, { middleware: [retry(), batching()] });
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const author = { name: 'Demo', email: 'demo@example.com' };
@@ -23,7 +37,7 @@ async function step<T>(title: string, work: () => Promise<T>, summary: (result: 
   return result;
 }
 
-console.log('govc demo: in-process transport, in-memory store\n');
+console.log(`govc demo: HTTP/2 + MessagePack to ${baseUrl}\n`);
 const repo = 'demo';
 await step('CreateRepository', () => client.createRepository({ repo }), (r) => `${r.repo} (default branch ${r.defaultBranch})`);
 
@@ -89,8 +103,17 @@ await step(
   (r) => r.results.map((x) => `${x.id}:${x.ok ? 'ok' : x.error!.code}`).join(' '),
 );
 await step('ListRefs', () => client.listRefs({ repo }), (r) => r.refs.map((x) => x.name).join(', '));
+await step(
+  'GET raw blob route',
+  async () => {
+    const response = await fetch(`${baseUrl}/v1/repos/${repo}/blobs/${blob.hash}`);
+    return { status: response.status, etag: response.headers.get('etag'), body: await response.text() };
+  },
+  (r) => `${r.status} etag ${r.etag} body ${JSON.stringify(r.body)}`,
+);
 
 if (event.newHash !== first.hash) throw new Error('the WatchRefs event does not name the first commit');
 await transport.close();
-await service.close();
+server.kill('SIGTERM');
+await new Promise((resolve) => server.once('exit', resolve));
 console.log('\ndone');

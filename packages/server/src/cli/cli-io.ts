@@ -1,0 +1,5 @@
+/** Where the CLI writes: `process` in the `govc` bin, something else in a test. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+/** What `govc serve` was asked for, checked. */
+export interface ServeArgs {
+  readonly help: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** The certificate and key files' contents, when TLS was asked for. */
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  readonly memoryLimit: number;
+}
+
+/** `govc serve`'s default port: the one every quick-start example uses. */
+export const defaultPort = 8080;
+/** The in-memory store's bound unless `--memory-limit` says otherwise: 1 GiB, as the store's own default. */
+export const defaultMemoryLimit = 1024 ** 3;
+
+/** A whole number of at most `max`, or a `UsageError` naming the flag. */
+function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(number >= min && number <= max)) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+function readPem(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`cannot read --${flag} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Reads both TLS files and checks that they make a usable certificate/key pair. */
+function loadTls(certPath: string | undefined, keyPath: string | undefined): ServeArgs['tls'] {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = { cert: readPem('tls-cert', certPath), key: readPem('tls-key', keyPath) };
+  try {
+    createSecureContext(tls);
+  } catch (error) {
+    throw new UsageError(`--tls-cert ${certPath} and --tls-key ${keyPath} are not a usable PEM certificate and key: ${(error as Error).message}`);
+  }
+  return tls;
+}
+
+/** Parses `govc serve`'s arguments (after `serve`); a bad flag or value is a `UsageError`. */
+export function parseServeArgs(args: readonly string[]): ServeArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'memory-limit': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const help = values.help === true;
+  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit };
+  const host = values.host ?? '127.0.0.1';
+  if (host === '') throw new UsageError('--host must not be empty');
+  return {
+    help,
+    port: values.port === undefined ? defaultPort : wholeNumber('port', values.port, 0, 65_535),
+    host,
+    tls: loadTls(values['tls-cert'], values['tls-key']),
+    memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : wholeNumber('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
+  };
+}

@@ -1,0 +1,88 @@
+import { createGovcService, createMemoryStore } from '@govc/service';
+import { createHttpBinding } from '@govc/transport-http';
+import { createGovcServer, type ListeningAddress } from '../create-govc-server.js';
+import { createServerMetrics } from '../metrics/server-metrics.js';
+import type { CliIo } from './cli-io.js';
+import type { ServeArgs } from './parse-serve-args.js';
+
+/** How long in-flight calls get to finish after SIGTERM: 10 s, below a process manager's usual 30 s. */
+const shutdownGraceMs = 10_000;
+/**
+ * How long shutdown may take beyond that grace before the process gives up waiting and exits 1:
+ * the service's close is quick, so this only bounds a bug.
+ */
+const shutdownSlackMs = 5_000;
+
+/** The one line `govc serve` prints once it listens; tools read the URL off it. */
+export function bannerOf(address: ListeningAddress, args: Pick<ServeArgs, 'tls' | 'memoryLimit'>): string {
+  const protocols = args.tls ? 'HTTP/1.1 + h2 via ALPN' : 'HTTP/1.1 + h2c';
+  return `govc listening on ${address.url} (${protocols}) with store memory (limit ${args.memoryLimit} bytes)`;
+}
+
+/** Resolves with the first of SIGTERM or SIGINT to arrive. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    function onSignal(signal: NodeJS.Signals): void {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(signal);
+    }
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/**
+ * `govc serve`: the service on the in-memory store, behind the plain HTTP binding, on one port.
+ * Runs until SIGTERM or SIGINT, then closes gracefully and resolves with the exit status: 0, or
+ * 1 when it could not listen, when a second signal forces it, or when closing overran.
+ */
+export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
+  const service = createGovcService({ store: createMemoryStore({ memoryLimit: args.memoryLimit }) });
+  const metrics = createServerMetrics();
+  const server = createGovcServer({
+    port: args.port,
+    host: args.host,
+    ...(args.tls ? { tls: args.tls } : {}),
+    bindings: [createHttpBinding(service, { observer: metrics.observer })],
+    metrics,
+    timeouts: { shutdownMs: shutdownGraceMs },
+    onError: function report(error) {
+      io.stderr.write(`govc: ${error.message}\n`);
+    },
+  });
+
+  let address: ListeningAddress;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    io.stderr.write(`govc: cannot listen on ${args.host}:${args.port}: ${(error as Error).message}\n`);
+    await server.close();
+    await service.close();
+    return 1;
+  }
+  io.stdout.write(`${bannerOf(address, args)}\n`);
+
+  const signal = await nextSignal();
+  io.stderr.write(`govc: ${signal}, closing: no new connections, in-flight calls finish (send it again to force)\n`);
+  const forced = nextSignal().then(function forcedExit() {
+    io.stderr.write('govc: forced to exit\n');
+    return 1;
+  });
+  let overran: NodeJS.Timeout | undefined;
+  const overrun = new Promise<number>((resolve) => {
+    overran = setTimeout(function shutdownOverran() {
+      io.stderr.write('govc: shutdown took too long, exiting\n');
+      resolve(1);
+    }, shutdownGraceMs + shutdownSlackMs);
+    overran.unref();
+  });
+  async function closeAll(): Promise<number> {
+    await server.close();
+    await service.close();
+    return 0;
+  }
+  const status = await Promise.race([closeAll(), forced, overrun]);
+  clearTimeout(overran);
+  return status;
+}

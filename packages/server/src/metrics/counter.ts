@@ -1,0 +1,31 @@
+import { familyHeader, formatValue } from './exposition.js';
+import { MetricFamily } from './metric-family.js';
+
+/** One counter series: only ever goes up. */
+export interface CounterSeries {
+  readonly value: number;
+  /** Adds `by` (default 1); a negative amount is a `RangeError`, since counters never go down. */
+  inc(by?: number): void;
+}
+
+class CounterValue implements CounterSeries {
+  value = 0;
+
+  inc(by = 1): void {
+    if (!(by >= 0)) throw new RangeError(`a counter cannot be increased by ${by}`);
+    this.value += by;
+  }
+}
+
+/** A Prometheus counter: a monotonically increasing total per label combination. */
+export class Counter extends MetricFamily<CounterSeries> {
+  protected create(): CounterSeries {
+    return new CounterValue();
+  }
+
+  render(): string {
+    let text = familyHeader(this.name, this.help, 'counter');
+    for (const { formatted, series } of this.entries()) text += `${this.name}${formatted} ${formatValue(series.value)}\n`;
+    return text;
+  }
+}

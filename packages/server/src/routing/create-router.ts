@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { Duplex } from 'node:stream';
+import { GovcError, httpStatusOf } from '@govc/core';
+import type { HttpBinding } from '@govc/core/node';
+import type { HttpVersion } from '../listener/connection-tracker.js';
+import type { CounterSeries } from '../metrics/counter.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import { builtinReply, builtinRouteOf, notFoundReply } from './builtin-routes.js';
+import { errorReply, sendHttp1, sendHttp2, type PlainReply } from './plain-reply.js';
+import { pathOf, selectBinding } from './select-binding.js';
+
+/** Serves each request or stream: built-in routes first, then the bindings, else `404`. */
+export interface Router {
+  /** Serves one HTTP/1.1 request. */
+  http1(request: IncomingMessage, response: ServerResponse): void;
+  /** Serves one HTTP/2 stream (raw, not the compatibility API). */
+  http2(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
+  /** Hands an upgrade to the first binding that takes it; `false` when none does. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}
+
+/** What the router needs. */
+export interface RouterOptions {
+  readonly bindings: readonly HttpBinding[];
+  readonly metrics: ServerMetrics;
+}
+
+const versionName: Readonly<Record<HttpVersion, string>> = { '1.1': 'HTTP/1.1', '2': 'HTTP/2' };
+
+/** A `505` for a request only a binding that cannot serve its HTTP version claims. */
+function wrongVersionReply(binding: HttpBinding, http: HttpVersion): PlainReply {
+  return errorReply(505, 'unimplemented', `the ${binding.name} binding is not served over ${versionName[http]}`);
+}
+
+/** The `500` for a binding that threw instead of answering. */
+function bindingFailedReply(binding: HttpBinding, error: unknown): PlainReply {
+  const failure = GovcError.from(error, 'internal');
+  return errorReply(httpStatusOf[failure.code], failure.code, `${binding.name} binding failed: ${failure.rawMessage}`);
+}
+
+/** Creates the router over `bindings`, counting requests and in-flight ones by HTTP version. */
+export function createRouter(options: RouterOptions): Router {
+  const { bindings, metrics } = options;
+  const inFlight = { '1.1': metrics.requestsInFlight.labels('1.1'), '2': metrics.requestsInFlight.labels('2') };
+
+  // Routes are few (the built-ins, each binding, two errors): each series is looked up once.
+  const routeSeries = new Map<string, CounterSeries>();
+  function count(http: HttpVersion, route: string): void {
+    const key = `${http} ${route}`;
+    let series = routeSeries.get(key);
+    if (!series) routeSeries.set(key, (series = metrics.httpRequests.labels(http, route)));
+    series.inc();
+  }
+
+  return {
+    http1(request, response) {
+      const path = pathOf(request.url ?? '');
+      const method = request.method ?? 'GET';
+      const gauge = inFlight['1.1'];
+      gauge.inc();
+      response.once('close', function requestDone() {
+        gauge.dec();
+      });
+      const builtin = builtinRouteOf(path);
+      if (builtin) {
+        count('1.1', builtin);
+        return sendHttp1(response, builtinReply(builtin, method, metrics.registry));
+      }
+      const { binding, declinedBy } = selectBinding(bindings, 'serveHttp1', path, request.headers);
+      if (!binding) {
+        count('1.1', declinedBy ? 'wrong_version' : 'not_found');
+        return sendHttp1(response, declinedBy ? wrongVersionReply(declinedBy, '1.1') : notFoundReply(method, path));
+      }
+      count('1.1', binding.name);
+      try {
+        binding.serveHttp1!(request, response);
+      } catch (error) {
+        sendHttp1(response, bindingFailedReply(binding, error));
+      }
+    },
+
+    http2(stream, headers) {
+      const path = pathOf(headers[':path'] ?? '');
+      const method = headers[':method'] ?? 'GET';
+      const gauge = inFlight['2'];
+      gauge.inc();
+      stream.once('close', function streamDone() {
+        gauge.dec();
+      });
+      // An RST_STREAM from the client must not become an uncaught 'error'; bindings add their own listeners.
+      stream.on('error', ignore);
+      const builtin = builtinRouteOf(path);
+      if (builtin) {
+        count('2', builtin);
+        return sendHttp2(stream, builtinReply(builtin, method, metrics.registry), method === 'HEAD');
+      }
+      const { binding, declinedBy } = selectBinding(bindings, 'serveHttp2', path, headers);
+      if (!binding) {
+        count('2', declinedBy ? 'wrong_version' : 'not_found');
+        return sendHttp2(stream, declinedBy ? wrongVersionReply(declinedBy, '2') : notFoundReply(method, path), method === 'HEAD');
+      }
+      count('2', binding.name);
+      try {
+        binding.serveHttp2!(stream, headers);
+      } catch (error) {
+        sendHttp2(stream, bindingFailedReply(binding, error), method === 'HEAD');
+      }
+    },
+
+    upgrade(request, socket, head) {
+      const { binding } = selectBinding(bindings, 'serveUpgrade', pathOf(request.url ?? ''), request.headers);
+      if (!binding) return false;
+      count('1.1', binding.name);
+      try {
+        binding.serveUpgrade!(request, socket, head);
+      } catch {
+        socket.destroy();
+      }
+      return true;
+    },
+  };
+}
+
+function ignore(): void {}

@@ -1,0 +1,152 @@
+import type { HttpBinding } from '@govc/core/node';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
+
+/** The certificate and key that turn on TLS (PEM). */
+export interface GovcServerTlsOptions {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+/** How long the server waits for a client, in milliseconds; `0` turns a timeout off. */
+export interface GovcServerTimeouts {
+  /**
+   * From a connection's accept until its protocol is known: the TLS handshake and the first
+   * bytes that tell HTTP/1.1 from HTTP/2. Default 10 s: a client that connects and says nothing
+   * holds a socket for no longer than that.
+   */
+  readonly sniffMs?: number;
+  /**
+   * To receive an HTTP/1.1 request's complete headers (slowloris). Default 15 s: far more than
+   * any honest client needs, short enough that slow-header clients cannot pile up.
+   */
+  readonly headersMs?: number;
+  /**
+   * To receive an HTTP/1.1 request completely, body included. Default 300 s (Node's own): long
+   * enough for a large streamed upload on a slow link.
+   */
+  readonly requestMs?: number;
+  /**
+   * An HTTP/1.1 keep-alive connection between requests, or an HTTP/2 connection with no open
+   * stream, is closed after this long. Default 30 s: a pooled client reuses its connections
+   * between bursts, yet idle sockets do not accumulate. (HTTP/1.1 advertises it in `Keep-Alive`,
+   * in whole seconds, and Node closes 1 s after it so a client never sends into a closing socket.)
+   */
+  readonly idleMs?: number;
+  /**
+   * How often HTTP/1.1 connections are checked against `headersMs` and `requestMs`, so the
+   * precision of both. Default 1 s (Node's default of 30 s would let a 15 s timeout fire at 45 s).
+   */
+  readonly checkIntervalMs?: number;
+  /**
+   * How long `close()` lets in-flight calls finish before it cuts the connections that remain.
+   * Default 10 s: below the 30 s most process managers wait between SIGTERM and SIGKILL.
+   */
+  readonly shutdownMs?: number;
+}
+
+/** HTTP/2 settings the server announces. */
+export interface GovcServerHttp2Options {
+  /**
+   * Streams a client may have open at once on one connection. Default 256: well above the 64
+   * in flight a busy client runs, yet bounded (Node's default is unlimited).
+   */
+  readonly maxConcurrentStreams?: number;
+  /**
+   * Each stream's receive window, bytes. Default 1 MiB (HTTP/2's default is 64 KiB, which
+   * throttles a large upload to 64 KiB per round trip).
+   */
+  readonly initialWindowSize?: number;
+  /** The connection's receive window, shared by its streams, bytes. Default 8 MiB, for the same reason. */
+  readonly connectionWindowSize?: number;
+}
+
+/** Options of `createGovcServer`. */
+export interface GovcServerOptions {
+  /** The TCP port; `0` picks a free one (read it from `listen()`'s result). Default 0. */
+  readonly port?: number;
+  /** The address to listen on. Default `127.0.0.1`: loopback only, until auth guards the server. */
+  readonly host?: string;
+  /**
+   * Who serves requests: for each request the first binding whose `handles()` is true and that
+   * can serve it (an HTTP/1.1 request, an HTTP/2 stream or an upgrade). `/healthz` and `/metrics`
+   * come first. Default none (only the built-in routes).
+   */
+  readonly bindings?: readonly HttpBinding[];
+  /** With a certificate, the same port speaks TLS, ALPN choosing h2 or http/1.1. Default none: cleartext. */
+  readonly tls?: GovcServerTlsOptions;
+  /** Timeouts, each with its own default. */
+  readonly timeouts?: GovcServerTimeouts;
+  /** HTTP/2 settings, each with its own default. */
+  readonly http2?: GovcServerHttp2Options;
+  /**
+   * The delay before TCP keep-alive probes start on an idle socket, ms. Default 60 s: a dead peer
+   * is noticed in minutes rather than the kernel's default two hours.
+   */
+  readonly keepAliveDelayMs?: number;
+  /**
+   * Where the server counts; hand `metrics.observer` to the bindings. Default a new
+   * `createServerMetrics()`, reachable as `server.metrics`.
+   */
+  readonly metrics?: ServerMetrics;
+  /**
+   * Hears about errors no request owns (a failed `accept()`, say), which must not crash the
+   * process. Default: a process warning on stderr.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+/** The options with every field set: what the server runs on. */
+export interface ResolvedServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly bindings: readonly HttpBinding[];
+  readonly tls: GovcServerTlsOptions | undefined;
+  readonly timeouts: Required<GovcServerTimeouts>;
+  readonly http2: Required<GovcServerHttp2Options>;
+  readonly keepAliveDelayMs: number;
+  readonly metrics: ServerMetrics;
+  readonly onError: (error: Error) => void;
+}
+
+/** A non-negative integer option, else a `RangeError` naming it. */
+function count(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+/** Resolves `options` once, at the boundary: defaults filled in and every number checked. */
+export function resolveServerOptions(options: GovcServerOptions): ResolvedServerOptions {
+  const t = options.timeouts ?? {};
+  const h2 = options.http2 ?? {};
+  const port = count('port', options.port ?? 0);
+  if (port > 65_535) throw new RangeError(`port must be at most 65535, got ${port}`);
+  const headersMs = count('timeouts.headersMs', t.headersMs ?? 15_000);
+  const requestMs = count('timeouts.requestMs', t.requestMs ?? 300_000);
+  if (headersMs > 0 && requestMs > 0 && headersMs > requestMs) {
+    throw new RangeError(`timeouts.headersMs (${headersMs}) cannot exceed timeouts.requestMs (${requestMs})`);
+  }
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    bindings: options.bindings ?? [],
+    tls: options.tls,
+    timeouts: {
+      sniffMs: count('timeouts.sniffMs', t.sniffMs ?? 10_000),
+      headersMs,
+      requestMs,
+      idleMs: count('timeouts.idleMs', t.idleMs ?? 30_000),
+      checkIntervalMs: Math.max(1, count('timeouts.checkIntervalMs', t.checkIntervalMs ?? 1_000)),
+      shutdownMs: count('timeouts.shutdownMs', t.shutdownMs ?? 10_000),
+    },
+    http2: {
+      maxConcurrentStreams: count('http2.maxConcurrentStreams', h2.maxConcurrentStreams ?? 256),
+      initialWindowSize: count('http2.initialWindowSize', h2.initialWindowSize ?? 1024 * 1024),
+      connectionWindowSize: count('http2.connectionWindowSize', h2.connectionWindowSize ?? 8 * 1024 * 1024),
+    },
+    keepAliveDelayMs: count('keepAliveDelayMs', options.keepAliveDelayMs ?? 60_000),
+    metrics: options.metrics ?? createServerMetrics(),
+    onError: options.onError ?? function warn(error) {
+      process.emitWarning(error);
+    },
+  };
+}

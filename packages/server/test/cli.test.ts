@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
+import { mainUsage, serveUsage } from '../src/cli/usage.js';
+import { curl } from './fixtures/clients.js';
+import { makeCertificate } from './fixtures/certificate.js';
+import { spawnCli } from './fixtures/cli-process.js';
+
+/** Runs the CLI in process on `argv` (never `serve` without `--help`: that would listen). */
+async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  return { status, stdout, stderr };
+}
+
+const banner = /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\d+) bytes\)\n/m;
+
+describe('govc command line', () => {
+  it('prints its usage for --help, and for serve --help', async () => {
+    expect(await cli('--help')).toEqual({ status: 0, stdout: mainUsage, stderr: '' });
+    expect(await cli('-h')).toEqual({ status: 0, stdout: mainUsage, stderr: '' });
+    expect(await cli('serve', '--help')).toEqual({ status: 0, stdout: serveUsage, stderr: '' });
+    expect(await cli('help', 'serve')).toEqual({ status: 0, stdout: serveUsage, stderr: '' });
+    expect(serveUsage).toContain('--port PORT');
+    expect(serveUsage).toContain('--memory-limit BYTES');
+  });
+
+  it.each([
+    [[], /^Usage: govc <command>/],
+    [['bogus'], /^govc: unknown command "bogus"\nRun `govc --help` for usage\.\n$/],
+    [['serve', '--port', 'abc'], /^govc: --port must be a whole number from 0 to 65535, got "abc"\nRun `govc serve --help`/],
+    [['serve', '--port', '65536'], /--port must be a whole number from 0 to 65535, got "65536"/],
+    [['serve', '--port', '-1'], /--port/],
+    [['serve', '--port'], /--port/],
+    [['serve', '--memory-limit', '0'], /--memory-limit must be a whole number from 1 to/],
+    [['serve', '--memory-limit', '1GiB'], /--memory-limit must be a whole number/],
+    [['serve', '--data-dir', 'x'], /Unknown option '--data-dir'/],
+    [['serve', 'extra'], /Unexpected argument 'extra'/],
+    [['serve', '--host', ''], /--host must not be empty/],
+    [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
+    [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], /cannot read --tls-cert \/nonexistent\/cert\.pem: ENOENT/],
+  ])('refuses %j with a clear message and exit status 2', async (argv, message) => {
+    const { status, stdout, stderr } = await cli(...argv);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+  });
+
+  it('serves from a child process: banner with the real port, curl, SIGTERM exits 0', async () => {
+    await using govc = spawnCli(['serve', '--port', '0', '--memory-limit', '2000']);
+    const [, url, port, protocols, limit] = await govc.line(banner);
+    expect([Number(port) > 0, protocols, limit]).toEqual([true, 'HTTP/1.1 + h2c', '2000']);
+    expect(govc.stdout().split('\n')).toHaveLength(2); // one line, then the end of it
+    expect(await curl(`${url}/healthz`, ['--http2-prior-knowledge'])).toEqual({ status: 200, httpVersion: '2', body: 'ok' });
+    const health = await curl(`${url}/v1/Health`, ['--http1.1', '-H', 'content-type: application/json', '-d', '{}']);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'SERVING' });
+    // The memory limit reached the store: a blob over it is resource_exhausted.
+    await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"r"}']);
+    const big = await curl(`${url}/v1/repos/r/blobs`, ['-H', 'content-type: application/octet-stream', '--data-binary', 'x'.repeat(3000)]);
+    expect([big.status, JSON.parse(big.body).code]).toEqual([429, 'resource_exhausted']);
+    govc.child.kill('SIGTERM');
+    expect(await govc.exited).toBe(0);
+    expect(govc.stderr()).toContain('SIGTERM');
+  });
+
+  it('serves TLS from a child process with --tls-cert and --tls-key', async () => {
+    await using certificate = await makeCertificate();
+    await using govc = spawnCli(['serve', '--port', '0', '--tls-cert', certificate.certPath, '--tls-key', certificate.keyPath]);
+    const [, url, , protocols] = await govc.line(banner);
+    expect([url!.startsWith('https://'), protocols]).toEqual([true, 'HTTP/1.1 + h2 via ALPN']);
+    expect(await curl(`${url}/healthz`, ['-k', '--http2'])).toEqual({ status: 200, httpVersion: '2', body: 'ok' });
+    expect(await curl(`${url}/healthz`, ['-k', '--http1.1'])).toEqual({ status: 200, httpVersion: '1.1', body: 'ok' });
+    govc.child.kill('SIGINT');
+    expect(await govc.exited).toBe(0);
+  });
+
+  it('exits 2 from a child process on a bad flag, and 1 when the port is taken', async () => {
+    await using bad = spawnCli(['serve', '--port', 'nope']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toMatch(/^govc: --port must be a whole number/);
+    await using first = spawnCli(['serve', '--port', '0']);
+    const [, , port] = await first.line(banner);
+    await using second = spawnCli(['serve', '--port', port!]);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toMatch(new RegExp(`^govc: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createServerMetrics } from '../src/index.js';
+import { h1, h2, h2Session, sleep } from './fixtures/clients.js';
+import { echoBinding } from './fixtures/echo-binding.js';
+import { startServer } from './fixtures/test-server.js';
+
+/** The value of one sample line in a scrape, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('/metrics', () => {
+  it('shows calls, connections and requests by HTTP version after traffic', async () => {
+    const metrics = createServerMetrics();
+    await using s = await startServer({ metrics, bindings: [echoBinding({ observer: metrics.observer })] });
+    expect(s.server.metrics).toBe(metrics);
+    await h1(`${s.url}/echo/one`, { method: 'POST', body: '12345' });
+    await h1(`${s.url}/nowhere`);
+    const session = await h2Session(s.url);
+    try {
+      await h2(session, '/echo/one', { method: 'POST', body: '123' });
+      await h2(session, '/echo/two');
+      const text = (await h2(session, '/metrics')).body;
+      expect(sample(text, 'govc_requests_total{protocol="echo",method="/echo/one"}')).toBe(2);
+      expect(sample(text, 'govc_requests_total{protocol="echo",method="/echo/two"}')).toBe(1);
+      expect(sample(text, 'govc_request_bytes_total{protocol="echo",method="/echo/one"}')).toBe(8);
+      expect(sample(text, 'govc_request_duration_seconds_count{protocol="echo",method="/echo/one"}')).toBe(2);
+      expect(sample(text, 'govc_http_requests_total{http="1.1",route="echo"}')).toBe(1);
+      expect(sample(text, 'govc_http_requests_total{http="1.1",route="not_found"}')).toBe(1);
+      expect(sample(text, 'govc_http_requests_total{http="2",route="echo"}')).toBe(2);
+      expect(sample(text, 'govc_http_requests_total{http="2",route="metrics"}')).toBe(1);
+      expect(sample(text, 'govc_http_requests_in_flight{http="2"}')).toBe(1); // the scrape itself
+      expect(sample(text, 'govc_connections_open{http="2",tls="false"}')).toBe(1);
+      expect(sample(text, 'govc_connections_total{http="1.1",tls="false"}')).toBe(2);
+      expect(sample(text, 'govc_connections_total{http="2",tls="false"}')).toBe(1);
+    } finally {
+      session.close();
+    }
+    // Every connection closed: nothing stays counted as open or in flight.
+    const busy = () => /govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/.test(metrics.registry.render());
+    for (let i = 0; i < 100 && busy(); i++) await sleep(10);
+    expect(metrics.registry.render()).not.toMatch(/govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/);
+  });
+});
