@@ -36,35 +36,38 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     return fn.bind(methods) as unknown as F;
   }
 
-  /** Routes one exchange; returns the name reported to the observer. */
-  async function route(exchange: Exchange): Promise<string> {
+  /** Routes one exchange, naming the route in `served` (for the observer) as soon as it is known. */
+  async function route(exchange: Exchange, served: { name: string }): Promise<void> {
     const blob = blobRoutePattern.exec(exchange.path);
     if (blob) {
       const repo = decodePathSegment(blob[1]!);
       if (blob[2] === undefined) {
+        served.name = 'blob.upload';
         if (exchange.method !== 'POST') throw methodNotAllowed('POST');
         await serveBlobUpload(exchange, repo, lookup('UploadBlob'));
-        return 'blob.upload';
+        return;
       }
+      served.name = exchange.method === 'HEAD' ? 'blob.head' : 'blob.get';
       if (exchange.method !== 'GET' && exchange.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
       await serveBlobDownload(exchange, repo, decodePathSegment(blob[2]), lookup('DownloadBlob'));
-      return exchange.method === 'HEAD' ? 'blob.head' : 'blob.get';
+      return;
     }
     const name = exchange.path.slice(methodPathPrefix.length);
     const method = resolved.methods.get(name);
     if (!method) throw new GovcError('unimplemented', `no method ${JSON.stringify(name.slice(0, 100))}`);
+    served.name = method.name;
     if (exchange.method !== 'POST') throw methodNotAllowed('POST');
     if (method.kind === 'unary') await serveUnary(exchange, method, lookup(method.name), resolved);
     else await serveStream(exchange, method, lookup(method.name), resolved);
-    return method.name;
   }
 
   async function serve(exchange: Exchange): Promise<void> {
     const started = performance.now();
-    let name = 'unknown';
+    // Unknown method names stay `unknown`, so that a client cannot grow the metrics' label set.
+    const served = { name: 'unknown' };
     let code: ErrorCode | 'ok' = 'ok';
     try {
-      name = await route(exchange);
+      await route(exchange, served);
     } catch (thrown) {
       const error = errorFromHandler(thrown);
       code = error.code;
@@ -76,7 +79,7 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     }
     resolved.observer?.({
       protocol: 'http',
-      method: name,
+      method: served.name,
       code,
       durationMs: performance.now() - started,
       bytesIn: exchange.bytesIn,

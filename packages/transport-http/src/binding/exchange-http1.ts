@@ -32,6 +32,8 @@ export function http1Exchange(request: IncomingMessage, response: ServerResponse
       response.writeHead(status, headers);
     },
     write(chunk) {
+      // After the client went away 'close' has fired already: waiting for it would hang.
+      if (response.destroyed) return Promise.resolve();
       bytesOut += chunk.byteLength;
       if (response.write(chunk)) return Promise.resolve();
       return new Promise<void>((resolve) => {

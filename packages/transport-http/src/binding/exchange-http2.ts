@@ -51,6 +51,9 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
       stream.end(chunk);
     },
     onAbort(listener) {
+      // A reset stream emits 'aborted' and then ends its writable side itself, so 'close' alone
+      // cannot tell an aborted stream from a finished one.
+      stream.once('aborted', listener);
       stream.once('close', () => {
         if (!stream.writableFinished) listener();
       });

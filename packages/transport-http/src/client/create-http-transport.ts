@@ -3,6 +3,7 @@ import { createDnsCache } from '@govc/core/node';
 import { createH1WireClient } from './h1-wire-client.js';
 import { createH2WireClient } from './h2-wire-client.js';
 import { methodPath, type HttpCallRuntime } from './http-call-runtime.js';
+import { InFlightCalls } from './in-flight-calls.js';
 import { resolveHttpTransportOptions, type HttpTransportOptions } from './http-transport-options.js';
 import { errorFromRuntime } from './runtime-errors.js';
 import { bidiCall, clientStreamCall, serverStreamCall } from './stream-calls.js';
@@ -29,7 +30,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const resolved = resolveHttpTransportOptions(options);
   const lookup = createDnsCache({ ttlMs: resolved.dnsTtlMs });
   const wire = resolved.httpVersion === '2' ? createH2WireClient(resolved, lookup) : createH1WireClient(resolved, lookup);
-  const runtime: HttpCallRuntime = { options: resolved, wire };
+  const calls = new InFlightCalls();
+  const runtime: HttpCallRuntime = { options: resolved, wire, calls };
   let closing: Promise<void> | undefined;
 
   function healthProbe(): WireRequest {
@@ -60,14 +62,20 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     },
     async warmup() {
       if (closing) throw closedError();
+      calls.start();
       try {
         await wire.warmup(healthProbe());
       } catch (error) {
         throw errorFromRuntime(error);
+      } finally {
+        calls.end();
       }
     },
     close() {
-      closing ??= wire.close().catch((error: unknown) => Promise.reject(errorFromRuntime(error)));
+      closing ??= calls
+        .drained()
+        .then(() => wire.close())
+        .catch((error: unknown) => Promise.reject(errorFromRuntime(error)));
       return closing;
     },
   };

@@ -8,11 +8,24 @@ import { codeFromHttp2ErrorCode } from './runtime-errors.js';
 import type { WireClient, WireHeaders, WireRequest, WireResponse } from './wire-client.js';
 import { writeBody } from './write-body.js';
 
-class H2Response implements WireResponse {
+// Every call opens a stream: its listeners are module functions that find the call on the
+// stream, so a call allocates no closures for them.
+const kExchange = Symbol('govc.h2Exchange');
+
+type Tagged = ClientHttp2Stream & { [kExchange]?: H2Exchange };
+
+/** One request on an HTTP/2 stream, and, once its head arrived, the response. */
+class H2Exchange implements WireResponse {
+  status = 0;
+  headers: WireHeaders = {};
+  responded = false;
+  resolve: (response: WireResponse) => void = ignore;
+  reject: (error: unknown) => void = ignore;
+
   constructor(
-    readonly status: number,
-    readonly headers: WireHeaders,
     readonly stream: ClientHttp2Stream,
+    readonly pool: Http2SessionPool,
+    readonly pooled: PooledSession,
   ) {}
 
   get body(): Readable {
@@ -23,6 +36,28 @@ class H2Response implements WireResponse {
     // RST_STREAM CANCEL tells the server the caller went away, so it stops the work.
     if (!this.stream.closed) this.stream.close(constants.NGHTTP2_CANCEL);
   }
+}
+
+function ignore(): void {}
+
+function onStreamResponse(this: Tagged, head: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
+  const exchange = this[kExchange]!;
+  exchange.responded = true;
+  exchange.status = head[':status'] ?? 0;
+  exchange.headers = head;
+  exchange.resolve(exchange);
+}
+
+// Stays for the stream's life: an error after the response goes to whoever reads the body, and
+// an 'error' without a listener would crash the process.
+function onStreamError(this: Tagged, error: Error): void {
+  this[kExchange]!.reject(error);
+}
+
+function onStreamClose(this: Tagged): void {
+  const exchange = this[kExchange]!;
+  exchange.pool.release(exchange.pooled);
+  if (!exchange.responded) exchange.reject(closedEarly(this));
 }
 
 /** The error of a stream that closed before its response head arrived. */
@@ -43,7 +78,7 @@ export function createH2WireClient(options: ResolvedHttpTransportOptions, lookup
 
   function send(request: WireRequest): Promise<WireResponse> {
     let pooled: PooledSession;
-    let stream: ClientHttp2Stream;
+    let stream: Tagged;
     try {
       pooled = pool.acquire();
     } catch (error) {
@@ -59,24 +94,17 @@ export function createH2WireClient(options: ResolvedHttpTransportOptions, lookup
       pool.release(pooled);
       return Promise.reject(error);
     }
+    const exchange = new H2Exchange(stream, pool, pooled);
+    stream[kExchange] = exchange;
+    const response = new Promise<WireResponse>((resolve, reject) => {
+      exchange.resolve = resolve;
+      exchange.reject = reject;
+    });
+    stream.on('error', onStreamError).once('close', onStreamClose).once('response', onStreamResponse);
     const body = request.body;
     if (body instanceof Uint8Array) stream.end(body);
     else void writeBody(stream, body);
-
-    return new Promise<WireResponse>(function awaitResponse(resolve, reject) {
-      let responded = false;
-      // Stays for the stream's life: an error after the response goes to whoever reads the body,
-      // and an 'error' without a listener would crash the process.
-      stream.on('error', reject);
-      stream.once('close', function streamClosed() {
-        pool.release(pooled);
-        if (!responded) reject(closedEarly(stream));
-      });
-      stream.once('response', function responseArrived(head: IncomingHttpHeaders & IncomingHttpStatusHeader) {
-        responded = true;
-        resolve(new H2Response(head[':status'] ?? 0, head, stream));
-      });
-    });
+    return response;
   }
 
   return {

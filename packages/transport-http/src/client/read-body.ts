@@ -1,8 +1,65 @@
+import type { Readable } from 'node:stream';
 import { GovcError } from '@govc/core';
 import { headerValue, type WireResponse } from './wire-client.js';
 
 function tooLarge(bytes: number, maxBytes: number): GovcError {
   return new GovcError('resource_exhausted', `response body of ${bytes} bytes is over the limit of ${maxBytes}`);
+}
+
+// Every unary call reads a body: its listeners are module functions that find their state on the
+// stream, so a call allocates no closures for them.
+const kCollector = Symbol('govc.bodyCollector');
+
+type Tagged = Readable & { [kCollector]?: BodyCollector };
+
+/** One body being read: its chunks so far, and how the read ends. */
+class BodyCollector {
+  readonly chunks: Buffer[] = [];
+  total = 0;
+  // Once settled, the body is done with: its listeners are left to go with it.
+  settled = false;
+
+  constructor(
+    readonly response: WireResponse,
+    readonly maxBytes: number,
+    readonly resolve: (bytes: Uint8Array) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+}
+
+function onBodyData(this: Tagged, chunk: Buffer): void {
+  const collector = this[kCollector]!;
+  if (collector.settled) return;
+  collector.total += chunk.byteLength;
+  if (collector.total > collector.maxBytes) {
+    collector.fail(tooLarge(collector.total, collector.maxBytes));
+    collector.response.cancel();
+    return;
+  }
+  collector.chunks.push(chunk);
+}
+
+function onBodyEnd(this: Tagged): void {
+  const collector = this[kCollector]!;
+  if (collector.settled) return;
+  collector.settled = true;
+  const { chunks, total } = collector;
+  collector.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+}
+
+function onBodyError(this: Tagged, error: Error): void {
+  this[kCollector]!.fail(error);
+}
+
+function onBodyClose(this: Tagged): void {
+  const collector = this[kCollector]!;
+  if (!collector.settled) collector.fail(new GovcError('unavailable', 'response body ended early'));
 }
 
 /**
@@ -16,37 +73,9 @@ export function readBody(response: WireResponse, maxBytes: number): Promise<Uint
     response.cancel();
     return Promise.reject(tooLarge(declared, maxBytes));
   }
-  const body = response.body;
-  return new Promise<Uint8Array>(function collect(resolve, reject) {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    // The body is done with once this settles, so its listeners are left to go with it.
-    let settled = false;
-    body.on('data', function onData(chunk: Buffer) {
-      if (settled) return;
-      total += chunk.byteLength;
-      if (total > maxBytes) {
-        settled = true;
-        response.cancel();
-        reject(tooLarge(total, maxBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.on('end', function onEnd() {
-      if (settled) return;
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
-    });
-    body.on('error', function onError(error: Error) {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    });
-    body.on('close', function onClose() {
-      if (settled) return;
-      settled = true;
-      reject(new GovcError('unavailable', 'response body ended early'));
-    });
+  const body = response.body as Tagged;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    body[kCollector] = new BodyCollector(response, maxBytes, resolve, reject);
+    body.on('data', onBodyData).on('end', onBodyEnd).on('error', onBodyError).on('close', onBodyClose);
   });
 }

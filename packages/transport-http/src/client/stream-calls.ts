@@ -31,6 +31,7 @@ async function* streamExchange(runtime: HttpCallRuntime, method: AnyMethod, make
   let envelopes: RequestEnvelopes | undefined;
   let response: WireResponse | undefined;
   let bodyRead = false;
+  runtime.calls.start();
   try {
     if (limit?.error) throw limit.error;
     const options = runtime.options;
@@ -75,6 +76,7 @@ async function* streamExchange(runtime: HttpCallRuntime, method: AnyMethod, make
     limit?.dispose();
     envelopes?.stop();
     if (!bodyRead) response?.cancel();
+    runtime.calls.end();
   }
 }
 

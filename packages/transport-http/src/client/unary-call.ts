@@ -18,6 +18,7 @@ import { headerValue } from './wire-client.js';
  */
 export async function unaryCall(runtime: HttpCallRuntime, method: AnyMethod, request: unknown, call: CallOptions | undefined): Promise<unknown> {
   const limit = CallLimit.open(call);
+  runtime.calls.start();
   try {
     if (limit?.error) throw limit.error;
     const options = runtime.options;
@@ -46,5 +47,6 @@ export async function unaryCall(runtime: HttpCallRuntime, method: AnyMethod, req
     throw limit?.error ?? errorFromRuntime(error);
   } finally {
     limit?.dispose();
+    runtime.calls.end();
   }
 }

@@ -195,6 +195,20 @@ describe.each(['1.1', '2'] as const)('unary over HTTP/%s', (httpVersion) => {
     await transport.close();
   });
 
+  it('lets calls made before close finish though they had not reached the wire yet', async () => {
+    await using server = await startServer(httpVersion, async (exchange) => {
+      await readAll(exchange.body);
+      answer(exchange, msgpackCodec.encode(Health.output, health));
+    });
+    // Compressing every body puts an await before the request is sent; the connection is not open yet either.
+    const transport = transportFor(server.url, { compression: 'gzip', compressionThreshold: 0 });
+    const warmup = transport.warmup();
+    const call = transport.unary(Health, {});
+    await transport.close();
+    await warmup;
+    expect(await call).toEqual(health);
+  });
+
   it('lets in-flight calls finish on close, then refuses calls with unavailable', async () => {
     const pending: TestExchange[] = [];
     await using server = await startServer(httpVersion, async (exchange) => {

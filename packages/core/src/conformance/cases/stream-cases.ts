@@ -85,7 +85,8 @@ export function streamCases(kit: Kit): void {
 
     it('cancels a download mid-stream on both sides', async () => {
       const repo = await kit.newRepo('cancel');
-      const { hash } = await kit.client.uploadBlob(upload(repo, patternBytes(4 * 1024 * 1024, 5)));
+      // Bigger than what the transport may read ahead, so the cancel lands while the server still streams.
+      const { hash } = await kit.client.uploadBlob(upload(repo, patternBytes(kit.capabilities.maxReadAheadBytes + 4 * 1024 * 1024, 5)));
       const canceledBefore = kit.probe.streamsCanceled;
       const controller = new AbortController();
       const stream = kit.client.downloadBlob({ repo, hash }, { signal: controller.signal })[Symbol.asyncIterator]();
