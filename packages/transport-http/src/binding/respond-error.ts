@@ -1,4 +1,5 @@
-import { GovcError, httpStatusOf } from '@govc/core';
+import type { GovcError} from '@govc/core';
+import { httpStatusOf } from '@govc/core';
 import { retryAfterMsHeader } from '../protocol/wire.js';
 import type { Exchange } from './exchange.js';
 
