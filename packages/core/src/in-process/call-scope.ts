@@ -62,7 +62,10 @@ export class CallScope implements Expirable {
 
   /** Settles like `promise`, or rejects as soon as the call ends early (races may overlap). */
   race<T>(promise: Promise<T>): Promise<T> {
-    if (this.#endedWith) return Promise.reject(this.#endedWith);
+    if (this.#endedWith) {
+      promise.catch(() => undefined); // the call is over: what the work does now goes unheard
+      return Promise.reject(this.#endedWith);
+    }
     return new Promise<T>((resolve, reject) => {
       this.#addWaiter(reject);
       promise.then(
