@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Exchange } from './exchange.js';
+import { countedChunks, writeRespectingDrain } from './stream-io.js';
 
 /** Adapts an HTTP/1.1 request/response pair to an `Exchange`. */
 export function http1Exchange(request: IncomingMessage, response: ServerResponse): Exchange {
@@ -7,18 +8,12 @@ export function http1Exchange(request: IncomingMessage, response: ServerResponse
   const query = url.indexOf('?');
   let bytesIn = 0;
   let bytesOut = 0;
-  async function* body(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      bytesIn += chunk.byteLength;
-      yield chunk;
-    }
-  }
   return {
     version: 'http/1.1',
     method: request.method ?? 'GET',
     path: query < 0 ? url : url.slice(0, query),
     headers: request.headers,
-    body: body(),
+    body: countedChunks(request as AsyncIterable<Buffer>, (bytes) => (bytesIn += bytes)),
     get responded() {
       return response.headersSent;
     },
@@ -32,19 +27,8 @@ export function http1Exchange(request: IncomingMessage, response: ServerResponse
       response.writeHead(status, headers);
     },
     write(chunk) {
-      // After the client went away 'close' has fired already: waiting for it would hang.
-      if (response.destroyed) return Promise.resolve();
       bytesOut += chunk.byteLength;
-      if (response.write(chunk)) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const done = (): void => {
-          response.off('drain', done);
-          response.off('close', done);
-          resolve();
-        };
-        response.on('drain', done);
-        response.on('close', done);
-      });
+      return writeRespectingDrain(response, chunk);
     },
     end(chunk) {
       if (chunk) bytesOut += chunk.byteLength;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Exchange } from './exchange.js';
+import { countedChunks, writeRespectingDrain } from './stream-io.js';
 
 /** Adapts a raw HTTP/2 stream (not the slower compatibility API) to an `Exchange`. */
 export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Exchange {
@@ -7,18 +8,12 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
   const query = path.indexOf('?');
   let bytesIn = 0;
   let bytesOut = 0;
-  async function* body(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytesIn += chunk.byteLength;
-      yield chunk;
-    }
-  }
   return {
     version: 'h2',
     method: String(headers[':method'] ?? 'GET'),
     path: query < 0 ? path : path.slice(0, query),
     headers,
-    body: body(),
+    body: countedChunks(stream as AsyncIterable<Buffer>, (bytes) => (bytesIn += bytes)),
     get responded() {
       return stream.headersSent;
     },
@@ -34,16 +29,7 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
     },
     write(chunk) {
       bytesOut += chunk.byteLength;
-      if (stream.destroyed || stream.write(chunk)) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const done = (): void => {
-          stream.off('drain', done);
-          stream.off('close', done);
-          resolve();
-        };
-        stream.on('drain', done);
-        stream.on('close', done);
-      });
+      return writeRespectingDrain(stream, chunk);
     },
     end(chunk) {
       if (stream.destroyed || stream.closed) return;
