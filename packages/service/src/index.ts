@@ -4,3 +4,4 @@ export * from './store/memory-store.js';
 export * from './idempotency/idempotency-memory.js';
 export * from './watch/ref-event-log.js';
 export * from './export/export-stored-repository.js';
+export * from './store/disk/create-disk-store.js';

@@ -1,0 +1,52 @@
+import { GovcError } from '@govc/core';
+import { isHash } from '../../objects/hash.js';
+import { isValidRefName } from '../../validation/ref-name.js';
+import type { RefChange, RefUpdate } from '../storage.js';
+
+/**
+ * Refuses a new ref that a directory/file clash would make impossible on disk, as git does:
+ * `refs/heads/a` and `refs/heads/a/b` cannot both exist (refs deleted in the same step count as gone).
+ */
+function checkNoDirectoryConflict(refs: ReadonlyMap<string, string>, name: string, deleted: ReadonlySet<string>): void {
+  const exists = (ref: string): boolean => refs.has(ref) && !deleted.has(ref);
+  for (let slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
+    if (exists(name.slice(0, slash))) throw new GovcError('failed_precondition', `ref ${name.slice(0, slash)} exists, so ${name} cannot`);
+  }
+  const below = `${name}/`;
+  for (const ref of refs.keys()) {
+    if (ref.startsWith(below) && exists(ref)) throw new GovcError('failed_precondition', `ref ${ref} exists, so ${name} cannot`);
+  }
+}
+
+/**
+ * Checks a compare-and-swap of many refs against `refs` and returns the refs after it plus the
+ * changes, without touching `refs`: `aborted` for a stale expectation, `failed_precondition` for a
+ * file/directory clash, `invalid_argument` for a ref named twice or a malformed name or hash
+ * (names end up in `packed-refs`, where a newline would forge a line).
+ */
+export function applyRefUpdates(
+  refs: ReadonlyMap<string, string>,
+  updates: readonly RefUpdate[],
+): { next: Map<string, string>; changes: RefChange[] } {
+  const seen = new Set<string>();
+  const deleted = new Set(updates.filter((u) => u.newHash === '').map((u) => u.name));
+  for (const update of updates) {
+    if (!isValidRefName(update.name)) throw new GovcError('invalid_argument', `${JSON.stringify(update.name.slice(0, 300))} is not a ref name`);
+    if (update.newHash !== '' && !isHash(update.newHash)) throw new GovcError('invalid_argument', `ref ${update.name}: malformed new hash`);
+    if (seen.has(update.name)) throw new GovcError('invalid_argument', `ref ${update.name} is updated twice in one step`);
+    seen.add(update.name);
+    const current = refs.get(update.name) ?? '';
+    if (current !== update.expectedOldHash) {
+      throw new GovcError('aborted', `ref ${update.name} is at ${current || '(none)'}, expected ${update.expectedOldHash || '(none)'}`);
+    }
+    if (current === '' && update.newHash !== '') checkNoDirectoryConflict(refs, update.name, deleted);
+  }
+  const next = new Map(refs);
+  const changes = updates.map((update) => {
+    const oldHash = next.get(update.name) ?? '';
+    if (update.newHash === '') next.delete(update.name);
+    else next.set(update.name, update.newHash);
+    return { name: update.name, oldHash, newHash: update.newHash };
+  });
+  return { next, changes };
+}

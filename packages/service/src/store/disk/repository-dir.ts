@@ -1,0 +1,66 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { GovcError } from '@govc/core';
+import type { RepositoryRecord } from '../storage.js';
+import { fsyncDirectory } from './durable-file.js';
+
+/** The directory inside each repository for temp files; start-up empties it, git ignores it. */
+export const repoTempDirName = 'govc-tmp';
+
+/** The file inside each repository with its record (default branch, creation time). */
+const recordFile = 'govc.json';
+
+// What `git init --bare` writes, minus the per-platform guesses; stock git reads nothing else.
+const bareConfig = '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n';
+
+async function writeSynced(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Creates an empty bare repository at `dir` with its record: built in `staging`, every file and
+ * directory fsynced, then renamed into place and the parent fsynced, so it appears whole or not
+ * at all. `already_exists` when `dir` exists.
+ */
+export async function createRepositoryDir(dir: string, record: RepositoryRecord, staging: string): Promise<void> {
+  const dirs = ['objects', 'objects/info', 'objects/pack', 'refs', 'refs/heads', 'refs/tags', repoTempDirName];
+  await mkdir(staging);
+  for (const sub of dirs) await mkdir(join(staging, sub));
+  const stored = { defaultBranch: record.defaultBranch, createdAt: record.createdAt };
+  await Promise.all([
+    writeSynced(join(staging, 'HEAD'), `ref: refs/heads/${record.defaultBranch}\n`),
+    writeSynced(join(staging, 'config'), bareConfig),
+    writeSynced(join(staging, recordFile), `${JSON.stringify(stored)}\n`),
+  ]);
+  await Promise.all([staging, ...dirs.map((sub) => join(staging, sub))].map(fsyncDirectory));
+  try {
+    await rename(staging, dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+      throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`, { cause: error });
+    }
+    throw error;
+  }
+  await fsyncDirectory(dirname(dir));
+}
+
+/** Reads a repository's record; `undefined` when the directory holds none (not one of ours). */
+export async function readRepositoryRecord(dir: string, name: string): Promise<RepositoryRecord | undefined> {
+  const text = await readFile(join(dir, recordFile), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
+  if (text === undefined) return undefined;
+  const parsed = JSON.parse(text) as { defaultBranch?: unknown; createdAt?: unknown };
+  if (typeof parsed.defaultBranch !== 'string' || typeof parsed.createdAt !== 'number') {
+    throw new GovcError('data_loss', `${join(dir, recordFile)} is malformed`);
+  }
+  return { name, defaultBranch: parsed.defaultBranch, createdAt: parsed.createdAt };
+}
