@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
 import { mainUsage, serveUsage } from '../src/cli/usage.js';
@@ -34,7 +37,8 @@ describe('govc command line', () => {
     [['serve', '--port'], /--port/],
     [['serve', '--memory-limit', '0'], /--memory-limit must be a whole number from 1 to/],
     [['serve', '--memory-limit', '1GiB'], /--memory-limit must be a whole number/],
-    [['serve', '--data-dir', 'x'], /Unknown option '--data-dir'/],
+    [['serve', '--data-dir', 'x', '--memory-limit', '5'], /--memory-limit bounds the in-memory store; it does not go with --data-dir/],
+    [['serve', '--data-dir', ''], /--data-dir must not be empty/],
     [['serve', 'extra'], /Unexpected argument 'extra'/],
     [['serve', '--host', ''], /--host must not be empty/],
     [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
@@ -72,6 +76,32 @@ describe('govc command line', () => {
     expect(await curl(`${url}/healthz`, ['-k', '--http1.1'])).toEqual({ status: 200, httpVersion: '1.1', body: 'ok' });
     govc.child.kill('SIGINT');
     expect(await govc.exited).toBe(0);
+  });
+
+  it('keeps data across restarts with --data-dir, and refuses a second server on the same directory', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'govc-data-'));
+    try {
+      await using first = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
+      const firstBanner = await first.line(/^govc listening on (http:\/\/\S+) \(.*\) with store (disk .*)$/m);
+      expect(firstBanner[2]).toContain(dataDir);
+      const url = firstBanner[1]!;
+      await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"kept"}']);
+      const stored = await curl(`${url}/v1/repos/kept/blobs`, ['-H', 'content-type: application/octet-stream', '--data-binary', 'durable']);
+      const { hash } = JSON.parse(stored.body) as { hash: string };
+      await using second = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
+      expect(await second.exited).toBe(1);
+      expect(second.stderr()).toMatch(/cannot open the store/);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      await using again = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
+      const [, againUrl] = await again.line(/^govc listening on (http:\/\/\S+) /m);
+      expect((await curl(`${againUrl}/v1/repos/kept/blobs/${hash}`, [])).body).toBe('durable');
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 from a child process on a bad flag, and 1 when the port is taken', async () => {

@@ -11,6 +11,8 @@ export interface ServeArgs {
   /** The certificate and key files' contents, when TLS was asked for. */
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
   readonly memoryLimit: number;
+  /** Where the durable store keeps its bare git repositories; `undefined` keeps everything in memory. */
+  readonly dataDir: string | undefined;
 }
 
 /** `govc serve`'s default port: the one every quick-start example uses. */
@@ -58,6 +60,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'memory-limit': { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -67,7 +70,10 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     throw new UsageError((error as Error).message);
   }
   const help = values.help === true;
-  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit };
+  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined };
+  const dataDir = values['data-dir'];
+  if (dataDir === '') throw new UsageError('--data-dir must not be empty');
+  if (dataDir !== undefined && values['memory-limit'] !== undefined) throw new UsageError('--memory-limit bounds the in-memory store; it does not go with --data-dir');
   const host = values.host ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
   return {
@@ -76,5 +82,6 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     host,
     tls: loadTls(values['tls-cert'], values['tls-key']),
     memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : wholeNumber('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
+    dataDir,
   };
 }

@@ -1,4 +1,4 @@
-import { createGovcService, createMemoryStore } from '@govc/service';
+import { createDiskStore, createGovcService, createMemoryStore, type Storage } from '@govc/service';
 import { createHttpBinding } from '@govc/transport-http';
 import { createGovcServer, type ListeningAddress } from '../create-govc-server.js';
 import { createServerMetrics } from '../metrics/server-metrics.js';
@@ -14,9 +14,16 @@ const shutdownGraceMs = 10_000;
 const shutdownSlackMs = 5_000;
 
 /** The one line `govc serve` prints once it listens; tools read the URL off it. */
-export function bannerOf(address: ListeningAddress, args: Pick<ServeArgs, 'tls' | 'memoryLimit'>): string {
+export function bannerOf(address: ListeningAddress, args: Pick<ServeArgs, 'tls' | 'memoryLimit'>, store?: Storage): string {
   const protocols = args.tls ? 'HTTP/1.1 + h2 via ALPN' : 'HTTP/1.1 + h2c';
-  return `govc listening on ${address.url} (${protocols}) with store memory (limit ${args.memoryLimit} bytes)`;
+  const storeText = store && !store.description.startsWith('memory') ? store.description : `memory (limit ${args.memoryLimit} bytes)`;
+  return `govc listening on ${address.url} (${protocols}) with store ${storeText}`;
+}
+
+/** The store `govc serve` was asked for: durable in `--data-dir`, or in memory. */
+async function openStore(args: ServeArgs): Promise<Storage> {
+  if (args.dataDir === undefined) return createMemoryStore({ memoryLimit: args.memoryLimit });
+  return createDiskStore({ dataDir: args.dataDir });
 }
 
 /** Resolves with the first of SIGTERM or SIGINT to arrive. */
@@ -38,7 +45,14 @@ function nextSignal(): Promise<NodeJS.Signals> {
  * 1 when it could not listen, when a second signal forces it, or when closing overran.
  */
 export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
-  const service = createGovcService({ store: createMemoryStore({ memoryLimit: args.memoryLimit }) });
+  let store: Storage;
+  try {
+    store = await openStore(args);
+  } catch (error) {
+    io.stderr.write(`govc: cannot open the store in ${args.dataDir}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const service = createGovcService({ store });
   const metrics = createServerMetrics();
   const server = createGovcServer({
     port: args.port,
@@ -61,7 +75,7 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
     await service.close();
     return 1;
   }
-  io.stdout.write(`${bannerOf(address, args)}\n`);
+  io.stdout.write(`${bannerOf(address, args, store)}\n`);
 
   const signal = await nextSignal();
   io.stderr.write(`govc: ${signal}, closing: no new connections, in-flight calls finish (send it again to force)\n`);

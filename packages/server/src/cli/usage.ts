@@ -10,7 +10,7 @@ Options:
 
 /** `govc serve --help`. */
 export const serveUsage = `Usage: govc serve [--port PORT] [--host HOST] [--tls-cert FILE --tls-key FILE]
-                  [--memory-limit BYTES]
+                  [--memory-limit BYTES | --data-dir DIR]
 
 Serves the govc service on one port: HTTP/1.1 and HTTP/2 (cleartext h2c with prior
 knowledge; with TLS, ALPN chooses h2 or http/1.1), the plain HTTP binding at /v1/...,
@@ -24,5 +24,7 @@ Options:
       --tls-key FILE         PEM private key of --tls-cert
       --memory-limit BYTES   bound of the in-memory store; writes beyond it fail
                              resource_exhausted (default 1073741824, 1 GiB)
+      --data-dir DIR         keep repositories durably in DIR, each a bare git
+                             repository that stock git reads; one server per DIR
   -h, --help                 show this help
 `;
