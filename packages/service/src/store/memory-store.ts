@@ -1,6 +1,7 @@
 import { GovcError } from '@govc/core';
 import { hashObject } from '../objects/hash.js';
 import type { ObjectType } from '../objects/object-type.js';
+import { applyRefUpdates, checkRefUpdates } from './ref-updates.js';
 import { Slab } from './slab.js';
 import type {
   NewObject,
@@ -36,22 +37,6 @@ interface MemoryRepository {
 /** Copies bytes into memory of their own: decoded inputs are often views into larger buffers. */
 function own(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
-}
-
-/**
- * Refuses a new ref that a directory/file clash would make impossible on disk, as git does:
- * `refs/heads/a` and `refs/heads/a/b` cannot both exist (refs deleted in the same step count as gone).
- */
-function checkNoDirectoryConflict(refs: ReadonlyMap<string, string>, name: string, updates: readonly RefUpdate[]): void {
-  const deleted = new Set(updates.filter((u) => u.newHash === '').map((u) => u.name));
-  const exists = (ref: string): boolean => refs.has(ref) && !deleted.has(ref);
-  for (let slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
-    if (exists(name.slice(0, slash))) throw new GovcError('failed_precondition', `ref ${name.slice(0, slash)} exists, so ${name} cannot`);
-  }
-  const below = `${name}/`;
-  for (const ref of refs.keys()) {
-    if (ref.startsWith(below) && exists(ref)) throw new GovcError('failed_precondition', `ref ${ref} exists, so ${name} cannot`);
-  }
 }
 
 /**
@@ -180,22 +165,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     },
     async updateRefs(name, updates: readonly RefUpdate[]): Promise<RefChange[]> {
       const { refs } = repository(name);
-      const seen = new Set<string>();
-      for (const update of updates) {
-        if (seen.has(update.name)) throw new GovcError('invalid_argument', `ref ${update.name} is updated twice in one step`);
-        seen.add(update.name);
-        const current = refs.get(update.name) ?? '';
-        if (current !== update.expectedOldHash) {
-          throw new GovcError('aborted', `ref ${update.name} is at ${current || '(none)'}, expected ${update.expectedOldHash || '(none)'}`);
-        }
-        if (current === '' && update.newHash !== '') checkNoDirectoryConflict(refs, update.name, updates);
-      }
-      return updates.map((update) => {
-        const oldHash = refs.get(update.name) ?? '';
-        if (update.newHash === '') refs.delete(update.name);
-        else refs.set(update.name, update.newHash);
-        return { name: update.name, oldHash, newHash: update.newHash };
-      });
+      checkRefUpdates(refs, updates);
+      return applyRefUpdates(refs, updates);
     },
 
     async close() {

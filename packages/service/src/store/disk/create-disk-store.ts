@@ -20,7 +20,7 @@ import {
 } from './loose-object-files.js';
 import { loadPackedObjects, putPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
-import { applyRefUpdates } from './ref-updates.js';
+import { applyRefUpdates, checkRefUpdates } from '../ref-updates.js';
 import { createRepositoryDir, readRepositoryRecord, repoTempDirName } from './repository-dir.js';
 
 /** Options of {@link createDiskStore}. */
@@ -247,7 +247,9 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     updateRefs(name, updates): Promise<RefChange[]> {
       return refLocks.run(name, async function updateRefsInOrder() {
         const repo = repository(name);
-        const { next, changes } = applyRefUpdates(repo.refs, updates);
+        checkRefUpdates(repo.refs, updates);
+        const next = new Map(repo.refs);
+        const changes = applyRefUpdates(next, updates);
         await io(name, `updating refs of ${name}`, () => writePackedRefs(repo.dir, next));
         repo.refs = next;
         return changes;

@@ -1,7 +1,7 @@
 import { GovcError } from '@govc/core';
-import { isHash } from '../../objects/hash.js';
-import { isValidRefName } from '../../validation/ref-name.js';
-import type { RefChange, RefUpdate } from '../storage.js';
+import { isHash } from '../objects/hash.js';
+import { isValidRefName } from '../validation/ref-name.js';
+import type { RefChange, RefUpdate } from './storage.js';
 
 /**
  * Refuses a new ref that a directory/file clash would make impossible on disk, as git does:
@@ -19,15 +19,12 @@ function checkNoDirectoryConflict(refs: ReadonlyMap<string, string>, name: strin
 }
 
 /**
- * Checks a compare-and-swap of many refs against `refs` and returns the refs after it plus the
- * changes, without touching `refs`: `aborted` for a stale expectation, `failed_precondition` for a
- * file/directory clash, `invalid_argument` for a ref named twice or a malformed name or hash
- * (names end up in `packed-refs`, where a newline would forge a line).
+ * Checks a compare-and-swap of many refs against `refs`, changing nothing: `aborted` for a stale
+ * expectation, `failed_precondition` for a file/directory clash, `invalid_argument` for a ref
+ * named twice or a malformed name or hash (names end up in `packed-refs`, where a newline would
+ * forge a line). Every store checks its updates with it, so all stores agree.
  */
-export function applyRefUpdates(
-  refs: ReadonlyMap<string, string>,
-  updates: readonly RefUpdate[],
-): { next: Map<string, string>; changes: RefChange[] } {
+export function checkRefUpdates(refs: ReadonlyMap<string, string>, updates: readonly RefUpdate[]): void {
   const seen = new Set<string>();
   const deleted = new Set(updates.filter((u) => u.newHash === '').map((u) => u.name));
   for (const update of updates) {
@@ -41,12 +38,14 @@ export function applyRefUpdates(
     }
     if (current === '' && update.newHash !== '') checkNoDirectoryConflict(refs, update.name, deleted);
   }
-  const next = new Map(refs);
-  const changes = updates.map((update) => {
-    const oldHash = next.get(update.name) ?? '';
-    if (update.newHash === '') next.delete(update.name);
-    else next.set(update.name, update.newHash);
+}
+
+/** Applies checked updates to `refs` in place and returns the changes, in order. */
+export function applyRefUpdates(refs: Map<string, string>, updates: readonly RefUpdate[]): RefChange[] {
+  return updates.map((update) => {
+    const oldHash = refs.get(update.name) ?? '';
+    if (update.newHash === '') refs.delete(update.name);
+    else refs.set(update.name, update.newHash);
     return { name: update.name, oldHash, newHash: update.newHash };
   });
-  return { next, changes };
 }
