@@ -128,6 +128,8 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
       if (!listener.listening) return resolve();
       listener.close(() => resolve());
     });
+    // Watches and other endless streams would otherwise hold the shutdown until the grace cut.
+    for (const binding of resolved.bindings) binding.close?.();
     await tracker.drain(timeouts.shutdownMs);
     await stopped;
     stopHttp1Server(http1);

@@ -1,4 +1,7 @@
 import { Agent, request } from 'node:http';
+import { GovcError, createClient, msgpackCodec } from '@govc/core';
+import { createGovcService } from '@govc/service';
+import { createHttpBinding, createHttpTransport } from '@govc/transport-http';
 import { describe, expect, it } from 'vitest';
 import { createGovcServer } from '../src/index.js';
 import { h1, h2, h2Session, rawConnect, sleep } from './fixtures/clients.js';
@@ -89,5 +92,26 @@ describe('graceful close', () => {
     expect(s.server.close()).toBe(closed);
     await closed;
     await expect(s.server.listen()).rejects.toThrow('the server is closed');
+  });
+});
+
+describe('graceful close with endless streams', () => {
+  it('ends open watches with unavailable instead of waiting for the grace period', async () => {
+    const service = createGovcService();
+    const s = await startServer({ bindings: [createHttpBinding(service)], timeouts: { shutdownMs: 5_000 } });
+    const transport = createHttpTransport({ baseUrl: s.url, httpVersion: '2', codec: msgpackCodec });
+    const client = createClient(transport);
+    await client.createRepository({ repo: 'watched' });
+    const watch = client.watchRefs({ repo: 'watched' })[Symbol.asyncIterator]();
+    const next = watch.next().catch((error: unknown) => error);
+    await sleep(100);
+    const started = Date.now();
+    await s.server.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const ended = await next;
+    expect(ended).toBeInstanceOf(GovcError);
+    expect((ended as GovcError).code).toBe('unavailable');
+    await transport.close();
+    await service.close();
   });
 });

@@ -32,4 +32,10 @@ export interface HttpBinding {
   serveHttp1?(request: IncomingMessage, response: ServerResponse): void;
   serveHttp2?(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
   serveUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Called when the server starts a graceful shutdown: ends the binding's long-lived calls
+   * (watches, upgraded sockets) with `unavailable`, so that shutdown need not wait for them to
+   * time out; other calls in flight are left to finish.
+   */
+  close?(): void;
 }

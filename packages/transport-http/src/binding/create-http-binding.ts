@@ -1,4 +1,4 @@
-import { GovcError, errorFromHandler, govcMethods, type AnyHandler, type ErrorCode, type ServiceHandler } from '@govc/core';
+import { GovcError, errorFromHandler, govcMethods, type AnyHandler, type CallScope, type ErrorCode, type ServiceHandler } from '@govc/core';
 import type { HttpBinding } from '@govc/core/node';
 import { blobRoutePattern, methodPathPrefix } from '../protocol/wire.js';
 import type { HttpBindingOptions, ResolvedHttpBindingOptions } from './binding-options.js';
@@ -28,6 +28,8 @@ function resolveOptions(options: HttpBindingOptions): ResolvedHttpBindingOptions
 export function createHttpBinding(handler: ServiceHandler | AnyHandler, options: HttpBindingOptions = {}): HttpBinding {
   const resolved = resolveOptions(options);
   const methods = handler as AnyHandler;
+  /** Streaming calls in progress, ended with `unavailable` when the server shuts down. */
+  const openStreams = new Set<CallScope>();
 
   /** The handler's function for `name`, typed as the serving function expects it. */
   function lookup<F>(name: string): F {
@@ -58,7 +60,7 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     served.name = method.name;
     if (exchange.method !== 'POST') throw methodNotAllowed('POST');
     if (method.kind === 'unary') await serveUnary(exchange, method, lookup(method.name), resolved);
-    else await serveStream(exchange, method, lookup(method.name), resolved);
+    else await serveStream(exchange, method, lookup(method.name), resolved, openStreams);
   }
 
   async function serve(exchange: Exchange): Promise<void> {
@@ -97,6 +99,10 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     },
     serveHttp2(stream, headers) {
       void serve(http2Exchange(stream, headers));
+    },
+    close() {
+      const shuttingDown = new GovcError('unavailable', 'the server is shutting down');
+      for (const scope of openStreams) scope.end(shuttingDown);
     },
   };
 }

@@ -42,13 +42,20 @@ async function singleMessage(messages: AsyncGenerator<unknown>): Promise<unknown
  * envelopes written no faster than the client reads, and an end-of-stream envelope carries the
  * final status. An error before the first response message is a plain error response.
  */
-export async function serveStream(exchange: Exchange, method: AnyMethod, fn: StreamFn, options: ResolvedHttpBindingOptions): Promise<void> {
+export async function serveStream(
+  exchange: Exchange,
+  method: AnyMethod,
+  fn: StreamFn,
+  options: ResolvedHttpBindingOptions,
+  openStreams: Set<CallScope>,
+): Promise<void> {
   const codec = streamCodecFor(headerValue(exchange.headers['content-type']));
   if (!codec) {
     throw new GovcError('invalid_argument', `content-type must be application/govc-stream+json or +msgpack for ${method.name}`);
   }
   const gzipOut = acceptsGzip(exchange.headers['accept-encoding']);
   const { context, scope } = openHandlerContext(exchange);
+  openStreams.add(scope);
   const messages = requestMessages(exchange, method, codec, options, scope);
   const head = { 'content-type': streamContentType(codec) };
   const send = async (message: unknown): Promise<void> => {
@@ -83,6 +90,7 @@ export async function serveStream(exchange: Exchange, method: AnyMethod, fn: Str
     else exchange.end(encodeEnvelope(envelopeFlags.endStream, encodeEndStream(error)));
     throw error;
   } finally {
+    openStreams.delete(scope);
     scope.dispose(true);
     void iterator?.return?.()?.catch(() => undefined);
   }
