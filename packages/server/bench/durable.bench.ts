@@ -1,0 +1,169 @@
+/**
+ * The durable store against the in-memory one and against the disk itself, in one run:
+ *
+ *   pnpm --filter @govc/server bench:durable
+ *
+ * For each store (a `govc serve` child process, in memory or with `--data-dir`): StoreBlob of
+ * unique 46-byte blobs one by one and in BatchOperations of 100 (objects/s), and a 1 GiB
+ * UploadBlob through the raw blob route (MB/s, and the server's RSS growth sampled from /proc).
+ * The baseline is `dd bs=1M count=1024 conv=fsync` into the same directory. Every hash is
+ * checked against one computed here, and the server must hold every acknowledged blob.
+ * Targets (issue 4): batched small writes ≥ 50 k objects/s durable; 1 GiB upload ≥ 300 MB/s with
+ * RSS growth < 64 MiB.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createClient, msgpackCodec, type GovcClient } from '@govc/core';
+import { createHttpTransport } from '@govc/transport-http';
+import { Pool } from 'undici';
+
+const oneByOne = Number(process.env.BENCH_SINGLE ?? 2_000);
+const batched = Number(process.env.BENCH_BATCHED ?? 20_000);
+const uploadBytes = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 ** 3);
+const repo = 'bench';
+let unique = 0;
+
+function payload(): Uint8Array {
+  return new TextEncoder().encode(`govc durable bench ${String(unique++).padStart(12, '0')} `.padEnd(46, '.'));
+}
+
+function gitHash(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
+}
+
+async function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const bin = fileURLToPath(new URL('../bin/govc.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/[\d.:]+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** `dd` writing 1 GiB with fsync into `dir`: the disk's own sequential speed, MB/s. */
+function ddSpeed(dir: string): number {
+  const target = join(dir, 'dd.bin');
+  const started = process.hrtime.bigint();
+  const dd = spawnSync('dd', ['if=/dev/zero', `of=${target}`, 'bs=1M', `count=${Math.round(uploadBytes / 1024 ** 2)}`, 'conv=fsync'], { stdio: 'ignore' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(target, { force: true });
+  if (dd.status !== 0) throw new Error('dd failed');
+  return uploadBytes / 1e6 / seconds;
+}
+
+interface Result {
+  readonly singlePerSecond: number;
+  readonly batchedPerSecond: number;
+  readonly uploadMBps: number;
+  readonly rssGrowth: number;
+}
+
+async function run(label: string, args: string[]): Promise<Result> {
+  const { child, url } = await startServer(args);
+  const transport = createHttpTransport({ baseUrl: url, httpVersion: '2', codec: msgpackCodec });
+  const client: GovcClient = createClient(transport);
+  const stored = new Map<string, Uint8Array>();
+  try {
+    await client.createRepository({ repo });
+    let started = process.hrtime.bigint();
+    for (let i = 0; i < oneByOne; i++) {
+      const content = payload();
+      stored.set((await client.storeBlob({ repo, content })).hash, content);
+    }
+    const singlePerSecond = oneByOne / (Number(process.hrtime.bigint() - started) / 1e9);
+
+    // Eight batches in flight at a time, as concurrent clients would send them.
+    const batches = Array.from({ length: batched / 100 }, () => Array.from({ length: 100 }, payload));
+    started = process.hrtime.bigint();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < batches.length) {
+          const contents = batches[next++]!;
+          const { results } = await client.batchOperations({
+            repo,
+            operations: contents.map((content, id) => ({ id: String(id), method: 'StoreBlob', request: { content } })),
+          });
+          results.forEach((result, i) => stored.set((result.response as { hash: string }).hash, contents[i]!));
+        }
+      }),
+    );
+    const batchedPerSecond = batched / (Number(process.hrtime.bigint() - started) / 1e9);
+
+    const hasher = createHash('sha1').update(`blob ${uploadBytes}\0`);
+    const chunk = new Uint8Array(1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    async function* body(): AsyncGenerator<Uint8Array> {
+      for (let sent = 0; sent < uploadBytes; sent += chunk.byteLength) {
+        // A fresh buffer each time: the stream may still hold earlier chunks when the next is made.
+        const part = chunk.slice(0, Math.min(chunk.byteLength, uploadBytes - sent));
+        part[0] = (sent / chunk.byteLength) & 0xff; // every MiB differs
+        hasher.update(part);
+        yield part;
+      }
+    }
+    const pool = new Pool(url);
+    const baseline = rssBytes(child.pid!);
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(child.pid!))), 50);
+    started = process.hrtime.bigint();
+    const response = await pool.request({
+      path: `/v1/repos/${repo}/blobs`,
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(uploadBytes) },
+      body: Readable.from(body()),
+    });
+    const uploaded = (await response.body.json()) as { hash: string; size: number };
+    const uploadMBps = uploadBytes / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
+    clearInterval(sampler);
+    await pool.close();
+    if (uploaded.hash !== hasher.digest('hex') || uploaded.size !== uploadBytes) throw new Error(`${label}: wrong upload ${JSON.stringify(uploaded)}`);
+
+    for (const [hash, content] of stored) if (gitHash(content) !== hash) throw new Error(`${label}: wrong hash ${hash}`);
+    const hashes = [...stored.keys(), uploaded.hash];
+    for (let at = 0; at < hashes.length; at += 10_000) {
+      const { present } = await client.hasObjects({ repo, hashes: hashes.slice(at, at + 10_000) });
+      if (!present.every(Boolean)) throw new Error(`${label}: an acknowledged blob is missing`);
+    }
+    return { singlePerSecond, batchedPerSecond, uploadMBps, rssGrowth: peak - baseline };
+  } finally {
+    await transport.close();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'govc-durable-bench-'));
+try {
+  const dd = ddSpeed(dir);
+  const memory = await run('memory', ['--memory-limit', String(4 * 1024 ** 3)]);
+  const disk = await run('disk', ['--data-dir', join(dir, 'data')]);
+  const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+  console.log(`durable store vs in-memory vs dd, Node ${process.version}, ${tmpdir()}; ${oneByOne} one by one, ${batched} in batches of 100 (8 in flight), ${mib(uploadBytes)} upload`);
+  console.log(`dd bs=1M conv=fsync: ${dd.toFixed(0)} MB/s`);
+  console.log(`${'store'.padEnd(10)}${'single obj/s'.padStart(14)}${'batched obj/s'.padStart(15)}${'upload MB/s'.padStart(13)}${'RSS growth'.padStart(12)}`);
+  for (const [name, result] of [['memory', memory], ['disk', disk]] as const) {
+    console.log(
+      `${name.padEnd(10)}${result.singlePerSecond.toFixed(0).padStart(14)}${result.batchedPerSecond.toFixed(0).padStart(15)}${result.uploadMBps.toFixed(0).padStart(13)}${mib(result.rssGrowth).padStart(12)}`,
+    );
+  }
+  const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+  console.log(`targets on disk: batched ≥ 50000 obj/s ${verdict(disk.batchedPerSecond >= 50_000)}; upload ≥ 300 MB/s ${verdict(disk.uploadMBps >= 300)} (${(disk.uploadMBps / dd).toFixed(2)}× dd); RSS growth < 64 MiB ${verdict(disk.rssGrowth < 64 * 1024 ** 2)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
