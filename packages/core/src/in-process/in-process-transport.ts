@@ -1,6 +1,6 @@
 import { GovcError } from '../errors/govc-error.js';
 import { errorFromHandler } from '../errors/handler-error.js';
-import { noHeaders, type AnyHandler, type HandlerContext, type ServiceHandler } from '../handler.js';
+import { handlerMethod, noHeaders, type AnyHandler, type HandlerContext, type ServiceHandler } from '../handler.js';
 import type { AnyMethod } from '../schema/methods.js';
 import type { CallOptions, Transport } from '../transport.js';
 import { CallScope } from './call-scope.js';
@@ -52,9 +52,7 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
 
   function lookup(method: AnyMethod): HandlerFn {
     if (closed) throw new GovcError('unavailable', 'transport is closed');
-    const fn = methods[method.name];
-    if (typeof fn !== 'function') throw new GovcError('unimplemented', `method ${method.name} is not implemented`);
-    return fn as HandlerFn;
+    return handlerMethod(methods, method.name);
   }
 
   function context(options: CallOptions | undefined, scope: CallScope | undefined): HandlerContext {

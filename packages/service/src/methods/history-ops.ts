@@ -13,7 +13,8 @@ import {
 import { checkProgress } from '../model/check-progress.js';
 import { copyBytes } from '../model/copy-bytes.js';
 import type { OpContext } from '../model/op-context.js';
-import { entryType, findEntry, readCommit, readTree } from '../model/read-objects.js';
+import { findEntry, readCommit, readTree } from '../model/read-objects.js';
+import { treeEntryType } from '../objects/tree.js';
 import { resolveRef } from '../model/resolve-ref.js';
 import { checkFilePath } from '../validation/file-path.js';
 import { checkHash } from '../validation/hash.js';
@@ -65,7 +66,7 @@ export async function readFile(ctx: OpContext, request: ReadFileRequest): Promis
   const segments = checkFilePath(request.path);
   const entry = await findEntry(ctx, await rootTree(ctx, request.ref), segments);
   if (!entry) throw new GovcError('not_found', `${request.path} not found at ${request.ref}`);
-  if (entryType(entry.mode) !== 'blob') throw new GovcError('invalid_argument', `${request.path} is not a file`);
+  if (treeEntryType(entry.mode) !== 'blob') throw new GovcError('invalid_argument', `${request.path} is not a file`);
   const object = await ctx.store.getObject(ctx.repo, entry.hash);
   if (!object) throw new GovcError('data_loss', `blob ${entry.hash} of ${request.path} is missing`);
   return { path: request.path, hash: entry.hash, mode: entry.mode, size: object.size, content: copyBytes(object.body) };
@@ -86,7 +87,8 @@ export async function listTree(ctx: OpContext, request: ListTreeRequest): Promis
     for (const entry of await readTree(ctx, hash)) {
       checkProgress(ctx.call);
       if (entries.length >= maxTreeEntries) throw new GovcError('resource_exhausted', `tree has more than ${maxTreeEntries} entries`);
-      const type = entryType(entry.mode);
+      // decodeTree admits only the modes git writes, so every entry has a type.
+      const type = treeEntryType(entry.mode)!;
       const entryPath = prefix + entry.name;
       if (type === 'blob') {
         const info = await ctx.store.getObjectInfo(ctx.repo, entry.hash);

@@ -19,11 +19,6 @@ export async function readTree(ctx: OpContext, hash: string): Promise<TreeEntryO
   return decodeTree(object.body);
 }
 
-/** The git object type a tree entry's mode implies. */
-export function entryType(mode: string): 'blob' | 'tree' | 'commit' {
-  return mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
-}
-
 /** Walks `segments` down from `tree`; `undefined` when some segment is missing or not a directory. */
 export async function findEntry(ctx: OpContext, tree: string, segments: readonly string[]): Promise<TreeEntryObject | undefined> {
   let entry: TreeEntryObject = { mode: '40000', name: '', hash: tree };

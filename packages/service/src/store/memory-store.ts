@@ -1,7 +1,8 @@
 import { GovcError } from '@govc/core';
 import { hashObject } from '../objects/hash.js';
 import type { ObjectType } from '../objects/object-type.js';
-import { applyRefUpdates, checkRefUpdates } from './ref-updates.js';
+import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from './ref-updates.js';
+import { sliceBlob } from './slice-blob.js';
 import { Slab } from './slab.js';
 import type {
   NewObject,
@@ -147,21 +148,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       return { hash, size };
     },
     async *readBlob(name, hash, offset, chunkSize) {
-      const object = repository(name).objects.get(hash);
-      if (!object || object.type !== 'blob') throw new GovcError('not_found', `blob ${hash} not found`);
-      if (offset > object.size) throw new GovcError('out_of_range', `offset ${offset} is past the blob's end (${object.size})`);
-      for (let at = offset; at < object.size; at += chunkSize) {
-        yield object.body.slice(at, Math.min(at + chunkSize, object.size));
-      }
+      yield* sliceBlob(hash, repository(name).objects.get(hash), offset, chunkSize);
     },
 
     async getRef(name, ref) {
       return repository(name).refs.get(ref);
     },
     async listRefs(name, prefix) {
-      const refs: { name: string; hash: string }[] = [];
-      for (const [ref, hash] of repository(name).refs) if (ref.startsWith(prefix)) refs.push({ name: ref, hash });
-      return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return refsWithPrefix(repository(name).refs, prefix);
     },
     async updateRefs(name, updates: readonly RefUpdate[]): Promise<RefChange[]> {
       const { refs } = repository(name);

@@ -49,3 +49,10 @@ export function applyRefUpdates(refs: Map<string, string>, updates: readonly Ref
     return { name: update.name, oldHash, newHash: update.newHash };
   });
 }
+
+/** The refs whose names start with `prefix`, sorted by name (what `Storage.listRefs` returns). */
+export function refsWithPrefix(refs: ReadonlyMap<string, string>, prefix: string): { name: string; hash: string }[] {
+  const found: { name: string; hash: string }[] = [];
+  for (const [name, hash] of refs) if (name.startsWith(prefix)) found.push({ name, hash });
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,4 +1,4 @@
-import { GovcError, errorFromHandler, govcMethods, type AnyHandler, type CallScope, type ErrorCode, type ServiceHandler } from '@govc/core';
+import { GovcError, errorFromHandler, govcMethods, handlerMethod, type AnyHandler, type CallScope, type ErrorCode, type ServiceHandler } from '@govc/core';
 import type { HttpBinding } from '@govc/core/node';
 import { blobRoutePattern, methodPathPrefix } from '../protocol/wire.js';
 import type { HttpBindingOptions, ResolvedHttpBindingOptions } from './binding-options.js';
@@ -33,9 +33,7 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
 
   /** The handler's function for `name`, typed as the serving function expects it. */
   function lookup<F>(name: string): F {
-    const fn = methods[name];
-    if (typeof fn !== 'function') throw new GovcError('unimplemented', `method ${name} is not implemented`);
-    return fn.bind(methods) as unknown as F;
+    return handlerMethod(methods, name) as unknown as F;
   }
 
   /** Routes one exchange, naming the route in `served` (for the observer) as soon as it is known. */

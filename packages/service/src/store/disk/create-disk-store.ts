@@ -20,7 +20,8 @@ import {
 } from './loose-object-files.js';
 import { loadPackedObjects, putPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
-import { applyRefUpdates, checkRefUpdates } from '../ref-updates.js';
+import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from '../ref-updates.js';
+import { sliceBlob } from '../slice-blob.js';
 import { createRepositoryDir, readRepositoryRecord, repoTempDirName } from './repository-dir.js';
 
 /** Options of {@link createDiskStore}. */
@@ -230,19 +231,14 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
         return;
       }
       // Packed objects come from whole messages, so they are small enough to read at once.
-      const object = await readPackedObject(entry);
-      if (object.type !== 'blob') throw new GovcError('not_found', `blob ${hash} not found`);
-      if (offset > object.size) throw new GovcError('out_of_range', `offset ${offset} is past the blob's end (${object.size})`);
-      for (let at = offset; at < object.size; at += chunkSize) yield object.body.slice(at, Math.min(at + chunkSize, object.size));
+      yield* sliceBlob(hash, await readPackedObject(entry), offset, chunkSize);
     },
 
     async getRef(name, ref) {
       return repository(name).refs.get(ref);
     },
     async listRefs(name, prefix) {
-      const refs: { name: string; hash: string }[] = [];
-      for (const [ref, hash] of repository(name).refs) if (ref.startsWith(prefix)) refs.push({ name: ref, hash });
-      return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return refsWithPrefix(repository(name).refs, prefix);
     },
     updateRefs(name, updates): Promise<RefChange[]> {
       return refLocks.run(name, async function updateRefsInOrder() {
