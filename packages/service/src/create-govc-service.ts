@@ -57,7 +57,7 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
       const { repo } = request as { repo: string };
       const ctx = await state.open(repo, call);
       if (method.idempotent) return op(ctx, request as never, state.now());
-      return state.once(call, repo, method.name, request, () => op(ctx, request as never, state.now()));
+      return state.once(call, repo, method.name, request, (durableOutcome) => op({ ...ctx, durableOutcome }, request as never, state.now()));
     };
   }
 
@@ -66,11 +66,12 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
     async CreateRepository(request: unknown, call: HandlerContext): Promise<Repository> {
       checkMessage(RepoRequest, request);
       checkRepoName(request.repo);
-      return state.once(call, request.repo, 'CreateRepository', request, async () => {
+      return state.once(call, request.repo, 'CreateRepository', request, async (durableOutcome) => {
         const record = { name: request.repo, defaultBranch: 'main', createdAt: state.now() };
-        await state.store.createRepository(record);
+        const response = { repo: record.name, defaultBranch: record.defaultBranch, createdAt: record.createdAt };
+        await state.store.createRepository(record, durableOutcome(response));
         state.drop(record.name); // a repository of the same name may have lived before
-        return { repo: record.name, defaultBranch: record.defaultBranch, createdAt: record.createdAt };
+        return response;
       });
     },
     GetRepository: repoMethod(m.GetRepository),
@@ -88,8 +89,10 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
     },
     async DeleteRepository(request: unknown, call: HandlerContext): Promise<Empty> {
       checkMessage(RepoRequest, request);
-      await state.open(request.repo, call);
+      checkRepoName(request.repo);
+      // A repeat of a delete that succeeded finds its outcome before finding no repository.
       return state.once(call, request.repo, 'DeleteRepository', request, async () => {
+        await state.open(request.repo, call);
         await state.store.deleteRepository(request.repo);
         state.drop(request.repo);
         return {};
@@ -110,7 +113,7 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
     async BatchOperations(request: unknown, call: HandlerContext) {
       checkMessage(BatchOperationsRequest, request);
       const ctx = await state.open(request.repo, call);
-      return state.once(call, request.repo, 'BatchOperations', request, () => batchOperations(state, ctx, request));
+      return state.once(call, request.repo, 'BatchOperations', request, (durableOutcome) => batchOperations(state, { ...ctx, durableOutcome }, request));
     },
     WatchRefs: (request: unknown, call: HandlerContext) => watchRefs(state, request, call),
     async Health(request: unknown) {

@@ -2,7 +2,7 @@ import { GovcError, type HandlerContext } from '@govc/core';
 import { IdempotencyMemory, type IdempotencyOptions } from './idempotency/idempotency-memory.js';
 import { checkDeadline } from './model/check-progress.js';
 import { KeyedLock } from './model/keyed-lock.js';
-import type { OpContext } from './model/op-context.js';
+import { noDurableOutcome, type DurableOutcome, type OpContext } from './model/op-context.js';
 import { directRefView, type RefView } from './refs/ref-view.js';
 import type { Storage } from './store/storage.js';
 import { checkRepoName } from './validation/repo-name.js';
@@ -27,6 +27,8 @@ export class ServiceState {
   readonly #repos = new Map<string, { log: RefEventLog; refs: RefView }>();
   readonly #locks = new KeyedLock();
   readonly #exclusive = <T>(key: string, work: () => Promise<T>): Promise<T> => this.#locks.run(key, work);
+  /** Per repository: the store's kept outcome records, loaded into the idempotency memory once. */
+  readonly #restored = new Map<string, Promise<void>>();
 
   constructor(options: ServiceStateOptions) {
     this.store = options.store;
@@ -50,6 +52,7 @@ export class ServiceState {
   drop(repo: string): void {
     this.#repos.get(repo)?.log.close();
     this.#repos.delete(repo);
+    this.#restored.delete(repo);
   }
 
   /** Checks the name, finds the repository (`not_found`) and builds the context of one call in it. */
@@ -58,22 +61,50 @@ export class ServiceState {
     checkDeadline(call);
     const record = await this.store.getRepository(repo);
     if (!record) throw new GovcError('not_found', `repository ${JSON.stringify(repo)} not found`);
-    return { store: this.store, repo, record, refs: this.live(repo).refs, call, exclusive: this.#exclusive };
+    return { store: this.store, repo, record, refs: this.live(repo).refs, call, durableOutcome: noDurableOutcome, exclusive: this.#exclusive };
   }
 
-  /** Runs a mutating call once per idempotency key (when the call carries one). */
-  once<T>(call: HandlerContext, repo: string, method: string, request: unknown, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a mutating call once per idempotency key (when the call carries one). `work` gets the
+   * records that keep its outcome durable with its ref move (none without a key).
+   */
+  once<T>(call: HandlerContext, repo: string, method: string, request: unknown, work: (durableOutcome: DurableOutcome) => Promise<T>): Promise<T> {
     const key = call.headers['idempotency-key'];
-    if (key === undefined) return work();
+    if (key === undefined) return work(noDurableOutcome);
     return this.onceByKey(call.caller, repo, method, key, request, work);
   }
 
   /** Like `once`, with the key given (a batch op's own key). */
-  onceByKey<T>(caller: string, repo: string, method: string, key: string, request: unknown, work: () => Promise<T>): Promise<T> {
+  async onceByKey<T>(
+    caller: string,
+    repo: string,
+    method: string,
+    key: string,
+    request: unknown,
+    work: (durableOutcome: DurableOutcome) => Promise<T>,
+  ): Promise<T> {
     if (!idempotencyKeyPattern.test(key)) {
-      return Promise.reject(new GovcError('invalid_argument', 'idempotency key must be 1-256 printable ASCII characters'));
+      throw new GovcError('invalid_argument', 'idempotency key must be 1-256 printable ASCII characters');
     }
-    return this.idempotency.run({ caller, repo, method, key }, request, work);
+    await this.#restore(repo);
+    return this.idempotency.run({ caller, repo, method, key }, request, (recordOutcome) => work((outcome) => [recordOutcome(outcome)]));
+  }
+
+  /** Loads what the store kept of the repository's outcomes (after a restart) before its first keyed call. */
+  #restore(repo: string): Promise<void> {
+    let restored = this.#restored.get(repo);
+    if (restored === undefined) {
+      restored = this.store.outcomeRecords(repo).then(
+        (records) => this.idempotency.restore(records),
+        (error: unknown) => {
+          this.#restored.delete(repo);
+          // No such repository (yet): nothing to restore; the call itself says not_found.
+          if (!(error instanceof GovcError && error.code === 'not_found')) throw error;
+        },
+      );
+      this.#restored.set(repo, restored);
+    }
+    return restored;
   }
 
   async close(): Promise<void> {

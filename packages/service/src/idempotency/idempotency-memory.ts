@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GovcError, type ErrorCode } from '@govc/core';
 import { Packr } from 'msgpackr';
+import type { OutcomeRecord } from '../store/storage.js';
 
 export interface IdempotencyOptions {
   /** How long an outcome is remembered. Default 10 minutes, as SPEC.md says. */
@@ -30,10 +31,34 @@ interface Entry {
 const transientCodes: ReadonlySet<ErrorCode> = new Set(['canceled', 'deadline_exceeded', 'unavailable', 'resource_exhausted', 'internal', 'unknown']);
 
 const fingerprintPackr = new Packr({ useRecords: false, moreTypes: false });
+// Outcomes are replies: plain objects, strings, numbers, byte arrays.
+const outcomePackr = new Packr({ useRecords: false, moreTypes: false });
+
+/**
+ * Makes the durable record of a call's outcome, for the store to keep with the ref move that
+ * makes the call's effect (see `Storage.updateRefs`).
+ */
+export type RecordOutcome = (outcome: unknown) => OutcomeRecord;
+
+function scopeId(scope: IdempotencyScope): string {
+  return `${scope.caller}\u0000${scope.repo}\u0000${scope.method}\u0000${scope.key}`;
+}
+
+/** The value with every object's keys sorted: the same request decoded from any wire has one form. */
+function canonical(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) return value.map(canonical);
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined) sorted[key] = canonical(field);
+  }
+  return sorted;
+}
 
 /** A digest of the request, so that a key reused for a different request is caught. */
 function fingerprintOf(request: unknown): string {
-  return createHash('sha1').update(fingerprintPackr.pack(request)).digest('hex');
+  return createHash('sha1').update(fingerprintPackr.pack(canonical(request))).digest('hex');
 }
 
 /**
@@ -59,9 +84,13 @@ export class IdempotencyMemory {
     return this.#entries.size;
   }
 
-  /** Runs `work` once per scoped key and request; repeats share its outcome. */
-  run<T>(scope: IdempotencyScope, request: unknown, work: () => Promise<T>): Promise<T> {
-    const id = `${scope.caller}\u0000${scope.repo}\u0000${scope.method}\u0000${scope.key}`;
+  /**
+   * Runs `work` once per scoped key and request; repeats share its outcome. `work` gets the way to
+   * make its outcome durable: a durable store keeps that record with the call's ref move, and
+   * `restore` brings it back after a restart.
+   */
+  run<T>(scope: IdempotencyScope, request: unknown, work: (recordOutcome: RecordOutcome) => Promise<T>): Promise<T> {
+    const id = scopeId(scope);
     const fingerprint = fingerprintOf(request);
     const now = this.#now();
     const existing = this.#entries.get(id);
@@ -73,7 +102,12 @@ export class IdempotencyMemory {
     }
     if (existing) this.#entries.delete(id);
     this.#evict(now);
-    const outcome = work();
+    const recordOutcome: RecordOutcome = (value) => ({
+      id,
+      expiresAt: this.#now() + this.#windowMs,
+      data: outcomePackr.pack({ fingerprint, outcome: value }),
+    });
+    const outcome = work(recordOutcome);
     const entry: Entry = { fingerprint, expiresAt: Number.POSITIVE_INFINITY, outcome };
     this.#entries.set(id, entry);
     outcome.then(
@@ -90,7 +124,27 @@ export class IdempotencyMemory {
 
   /** Forgets the call under `scope` (an atomic batch that did not commit must not be remembered). */
   forget(scope: IdempotencyScope): void {
-    this.#entries.delete(`${scope.caller}\u0000${scope.repo}\u0000${scope.method}\u0000${scope.key}`);
+    this.#entries.delete(scopeId(scope));
+  }
+
+  /**
+   * Remembers outcomes a durable store kept (after a restart). Calls remembered here already, or
+   * running, win: they are newer. Expired or unreadable records are skipped.
+   */
+  restore(records: readonly OutcomeRecord[]): void {
+    const now = this.#now();
+    for (const record of records) {
+      if (record.expiresAt <= now || this.#entries.has(record.id)) continue;
+      let decoded: { fingerprint?: unknown; outcome?: unknown };
+      try {
+        decoded = outcomePackr.unpack(record.data) as typeof decoded;
+      } catch {
+        continue; // a record we cannot read protects nothing; the retry runs again
+      }
+      if (typeof decoded.fingerprint !== 'string') continue;
+      this.#evict(now);
+      this.#entries.set(record.id, { fingerprint: decoded.fingerprint, expiresAt: record.expiresAt, outcome: Promise.resolve(decoded.outcome) });
+    }
   }
 
   #evict(now: number): void {

@@ -9,7 +9,7 @@ import {
   type StoreBlobRequest,
 } from '@govc/core';
 import { checkProgress } from '../model/check-progress.js';
-import type { OpContext } from '../model/op-context.js';
+import { noDurableOutcome, type DurableOutcome, type OpContext } from '../model/op-context.js';
 import { stagedRefView } from '../refs/ref-view.js';
 import type { ServiceState } from '../service-state.js';
 import { storeBlobs } from './blob-ops.js';
@@ -74,7 +74,10 @@ export async function batchOperations(
   }
   const staged = request.atomic ? stagedRefView(state.store, ctx.repo) : undefined;
   // An atomic batch's ops run one by one on refs of their own; the final swap catches any race.
-  const opCtx: OpContext = staged ? { ...ctx, refs: staged, exclusive: (_key, work) => work() } : ctx;
+  // The batch's own outcome is kept with that swap; an op's only with its own key.
+  const opCtx: OpContext = staged
+    ? { ...ctx, refs: staged, durableOutcome: noDurableOutcome, exclusive: (_key, work) => work() }
+    : { ...ctx, durableOutcome: noDurableOutcome };
   const results: BatchResult[] = [];
   const remembered: Remembered[] = [];
   let failed = -1;
@@ -95,13 +98,14 @@ export async function batchOperations(
       checkProgress(ctx.call);
       const method = findMethod(op.method)!; // checkMessage let only batchable methods through
       const opRequest = withRepo(op.request, ctx.repo, index);
-      const run = (): Promise<unknown> => repoOps[method.name]!(opCtx, opRequest as never, now);
+      const run = (durableOutcome: DurableOutcome): Promise<unknown> =>
+        repoOps[method.name]!(durableOutcome === noDurableOutcome ? opCtx : { ...opCtx, durableOutcome }, opRequest as never, now);
       let response: unknown;
       if (op.idempotencyKey !== undefined && !method.idempotent) {
         response = await state.onceByKey(ctx.call.caller, ctx.repo, method.name, op.idempotencyKey, opRequest, run);
         remembered.push({ method: method.name, key: op.idempotencyKey });
       } else {
-        response = await run();
+        response = await run(noDurableOutcome);
       }
       results.push({ id: op.id, method: op.method, ok: true, response });
     } catch (error) {
@@ -113,11 +117,17 @@ export async function batchOperations(
     }
     index++;
   }
-  if (!staged) return { results };
+  if (!staged) {
+    const outcomes = ctx.durableOutcome({ results });
+    // The ops moved their refs one by one, so no single step could carry the batch's outcome: it
+    // is kept after them. If that fails, the memory still has it; only a crash now would lose it.
+    if (outcomes.length > 0) await state.store.updateRefs(ctx.repo, [], outcomes).catch(() => undefined);
+    return { results };
+  }
   let abortReason = failed >= 0 ? `batch aborted: operation ${request.operations[failed]!.id} failed` : '';
   if (failed < 0) {
     try {
-      state.live(ctx.repo).log.append(await staged.commit());
+      state.live(ctx.repo).log.append(await staged.commit(ctx.durableOutcome({ results })));
       return { results };
     } catch (error) {
       abortReason = `batch aborted: ${errorFromHandler(error).rawMessage}`;

@@ -54,8 +54,9 @@ export async function commit(ctx: OpContext, request: CommitRequest, now: number
       objects.push({ hash, type: 'commit', body });
       await ctx.store.putObjects(ctx.repo, objects);
       try {
-        await ctx.refs.update([{ name: branch, newHash: hash, expectedOldHash: head }]);
-        return { hash, tree, parents };
+        const response = { hash, tree, parents };
+        await ctx.refs.update([{ name: branch, newHash: hash, expectedOldHash: head }], ctx.durableOutcome(response));
+        return response;
       } catch (error) {
         // Another writer (an UpdateRef, an atomic batch) moved the branch meanwhile.
         if (pinned || attempt >= maxRebuilds || !(error instanceof GovcError) || error.code !== 'aborted') throw error;

@@ -1,5 +1,5 @@
 import { GovcError } from '@govc/core';
-import type { RefChange, RefUpdate, Storage } from '../store/storage.js';
+import type { OutcomeRecord, RefChange, RefUpdate, Storage } from '../store/storage.js';
 
 /**
  * The refs of one repository as a method sees them. A plain call moves refs at once; the ops of
@@ -8,8 +8,11 @@ import type { RefChange, RefUpdate, Storage } from '../store/storage.js';
 export interface RefView {
   get(name: string): Promise<string | undefined>;
   list(prefix: string): Promise<{ name: string; hash: string }[]>;
-  /** Compare-and-swap of one or more refs, all or nothing; a stale expectation is `aborted`. */
-  update(updates: readonly RefUpdate[]): Promise<void>;
+  /**
+   * Compare-and-swap of one or more refs, all or nothing; a stale expectation is `aborted`.
+   * `outcomes` become durable in the same step (see `OpContext.durableOutcome`).
+   */
+  update(updates: readonly RefUpdate[], outcomes?: readonly OutcomeRecord[]): Promise<void>;
 }
 
 /** Refs that move immediately; `onChanges` hears every change that took effect. */
@@ -17,16 +20,19 @@ export function directRefView(store: Storage, repo: string, onChanges: (changes:
   return {
     get: (name) => store.getRef(repo, name),
     list: (prefix) => store.listRefs(repo, prefix),
-    async update(updates) {
-      onChanges(await store.updateRefs(repo, updates));
+    async update(updates, outcomes) {
+      onChanges(await store.updateRefs(repo, updates, outcomes));
     },
   };
 }
 
 /** Refs whose moves are staged until `commit`, for atomic batches. */
 export interface StagedRefView extends RefView {
-  /** Moves every staged ref in one atomic step, checked against what the batch first saw. */
-  commit(): Promise<RefChange[]>;
+  /**
+   * Moves every staged ref in one atomic step, checked against what the batch first saw; the
+   * outcomes staged by its ops and `outcomes` become durable in that same step.
+   */
+  commit(outcomes?: readonly OutcomeRecord[]): Promise<RefChange[]>;
 }
 
 export function stagedRefView(store: Storage, repo: string): StagedRefView {
@@ -34,6 +40,8 @@ export function stagedRefView(store: Storage, repo: string): StagedRefView {
   const base = new Map<string, string>();
   /** Each staged ref's target as the batch left it (`""`: deleted). */
   const staged = new Map<string, string>();
+  /** Outcomes of the batch's ops, kept with its one ref step. */
+  const stagedOutcomes: OutcomeRecord[] = [];
 
   async function current(name: string): Promise<string> {
     const value = staged.get(name);
@@ -53,7 +61,7 @@ export function stagedRefView(store: Storage, repo: string): StagedRefView {
       }
       return [...merged].map(([name, hash]) => ({ name, hash })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
-    async update(updates) {
+    async update(updates, outcomes = []) {
       const seen = new Set<string>();
       for (const update of updates) {
         if (seen.has(update.name)) throw new GovcError('invalid_argument', `ref ${update.name} is updated twice in one step`);
@@ -67,14 +75,16 @@ export function stagedRefView(store: Storage, repo: string): StagedRefView {
         if (!base.has(update.name)) base.set(update.name, (await store.getRef(repo, update.name)) ?? '');
         staged.set(update.name, update.newHash);
       }
+      stagedOutcomes.push(...outcomes);
     },
-    async commit() {
+    async commit(outcomes = []) {
       const updates: RefUpdate[] = [];
       for (const [name, newHash] of staged) {
         const expectedOldHash = base.get(name)!;
         if (newHash !== expectedOldHash) updates.push({ name, newHash, expectedOldHash });
       }
-      return updates.length === 0 ? [] : store.updateRefs(repo, updates);
+      const kept = [...stagedOutcomes, ...outcomes];
+      return updates.length === 0 && kept.length === 0 ? [] : store.updateRefs(repo, updates, kept);
     },
   };
 }

@@ -162,6 +162,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       checkRefUpdates(refs, updates);
       return applyRefUpdates(refs, updates);
     },
+    async outcomeRecords(name) {
+      repository(name);
+      // Outcomes live in the service's idempotency memory, which ends with the process as this store does.
+      return [];
+    },
 
     async close() {
       repos.clear();

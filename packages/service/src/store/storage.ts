@@ -47,6 +47,19 @@ export interface RefChange {
   readonly newHash: string;
 }
 
+/**
+ * A call's remembered outcome (idempotency), opaque to the store. A durable store keeps it in the
+ * same atomic step as the ref move it guards, so that a retry after a crash still finds it.
+ */
+export interface OutcomeRecord {
+  /** The idempotency scope (caller, repository, method, key); a later record of the same id replaces it. */
+  readonly id: string;
+  /** Unix milliseconds after which the record may be dropped. */
+  readonly expiresAt: number;
+  /** The encoded outcome. */
+  readonly data: Uint8Array;
+}
+
 /** What a streamed blob write produced. */
 export interface WrittenBlob {
   readonly hash: string;
@@ -66,7 +79,8 @@ export interface Storage {
   /** A short description for banners and logs, e.g. `memory (limit 1 GiB)`. */
   readonly description: string;
 
-  createRepository(record: RepositoryRecord): Promise<void>;
+  /** `outcomes` become durable with the repository (a durable store keeps them; memory need not). */
+  createRepository(record: RepositoryRecord, outcomes?: readonly OutcomeRecord[]): Promise<void>;
   getRepository(name: string): Promise<RepositoryRecord | undefined>;
   listRepositories(): Promise<RepositoryRecord[]>;
   /** Removes the repository with all its objects and refs. */
@@ -93,9 +107,12 @@ export interface Storage {
   listRefs(repo: string, prefix: string): Promise<{ name: string; hash: string }[]>;
   /**
    * Applies every update or none: if any ref's current target differs from its
-   * `expectedOldHash`, nothing changes and the call fails `aborted`.
+   * `expectedOldHash`, nothing changes and the call fails `aborted`. `outcomes` become durable in
+   * the same step (a durable store keeps them; memory need not); with no updates they are still kept.
    */
-  updateRefs(repo: string, updates: readonly RefUpdate[]): Promise<RefChange[]>;
+  updateRefs(repo: string, updates: readonly RefUpdate[], outcomes?: readonly OutcomeRecord[]): Promise<RefChange[]>;
+  /** The outcome records kept for the repository and not yet expired (none in memory). */
+  outcomeRecords(repo: string): Promise<OutcomeRecord[]>;
 
   /** Releases files and handles. */
   close(): Promise<void>;

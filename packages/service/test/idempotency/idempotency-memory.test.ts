@@ -1,6 +1,7 @@
 import { GovcError } from '@govc/core';
 import { describe, expect, it } from 'vitest';
 import { IdempotencyMemory } from '../../src/idempotency/idempotency-memory.js';
+import type { OutcomeRecord } from '../../src/store/storage.js';
 
 const scope = (key: string, caller = 'alice') => ({ caller, repo: 'r', method: 'Commit', key });
 
@@ -33,6 +34,39 @@ describe('IdempotencyMemory', () => {
     const memory = new IdempotencyMemory();
     await memory.run(scope('k'), { a: 1 }, async () => 'x');
     await expect(memory.run(scope('k'), { a: 2 }, async () => 'y')).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('knows a request again whatever the order of its fields, and sees a nested difference', async () => {
+    const memory = new IdempotencyMemory();
+    await memory.run(scope('k'), { a: 1, b: { c: [1, { d: 2, e: 3 }] } }, async () => 'x');
+    expect(await memory.run(scope('k'), { b: { c: [1, { e: 3, d: 2 }] }, a: 1 }, async () => 'y')).toBe('x');
+    await expect(memory.run(scope('k'), { a: 1, b: { c: [1, { d: 2, e: 4 }] } }, async () => 'z')).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('hands out records of outcomes that a new memory restores, and keeps newer outcomes over them', async () => {
+    let now = 1_000;
+    const memory = new IdempotencyMemory({ now: () => now, windowMs: 500 });
+    const records: OutcomeRecord[] = [];
+    await memory.run(scope('k'), { a: 1 }, async (recordOutcome) => {
+      records.push(recordOutcome({ hash: 'h', bytes: new Uint8Array([1, 2]) }));
+      return 'live';
+    });
+    const record = records[0]!;
+    expect(record.expiresAt).toBe(1_500);
+
+    const restarted = new IdempotencyMemory({ now: () => now, windowMs: 500 });
+    restarted.restore([record, { id: 'junk', expiresAt: 2_000, data: new Uint8Array([0xc1]) }]);
+    let runs = 0;
+    const replayed = (await restarted.run(scope('k'), { a: 1 }, async (): Promise<unknown> => ++runs)) as { hash: string; bytes: Uint8Array };
+    expect(replayed.hash).toBe('h');
+    expect([...replayed.bytes]).toEqual([1, 2]);
+    await expect(restarted.run(scope('k'), { a: 2 }, async () => ++runs)).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect(runs).toBe(0);
+
+    const late = new IdempotencyMemory({ now: () => now, windowMs: 500 });
+    now = 1_500;
+    late.restore([record]);
+    expect(await late.run(scope('k'), { a: 1 }, async () => 'again')).toBe('again');
   });
 
   it('scopes keys by caller, repository and method', async () => {

@@ -4,7 +4,7 @@ import { GovcError } from '@govc/core';
 import { KeyedLock } from '../../model/keyed-lock.js';
 import { checkRepoName } from '../../validation/repo-name.js';
 import { looseObjectPath } from '../../export/loose-object.js';
-import type { NewObject, RefChange, RepositoryRecord, Storage } from '../storage.js';
+import type { NewObject, OutcomeRecord, RefChange, RepositoryRecord, Storage } from '../storage.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { createDirectorySyncer } from './directory-syncer.js';
 import { fsyncDirectory, storageError, tempPath } from './durable-file.js';
@@ -20,6 +20,7 @@ import {
 } from './loose-object-files.js';
 import { loadPackedObjects, putPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
+import { journalSnapshot, RefJournal, type JournalState } from './ref-journal.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from '../ref-updates.js';
 import { sliceBlob } from '../slice-blob.js';
 import { createRepositoryDir, readRepositoryRecord, repoTempDirName } from './repository-dir.js';
@@ -49,11 +50,39 @@ interface DiskRepository {
   readonly packed: PackedObjects;
   /** Where `putObjects` calls meet, so that concurrent ones share one pack or one set of syncs. */
   readonly writes: GroupCommit<NewObject>;
-  /** Every ref, as in `packed-refs`; only changed after the file was replaced durably. */
+  /** Where ref steps and the outcomes guarding them become durable. */
+  readonly journal: RefJournal;
+  /** Every ref; replaced only once a step is in the journal. */
   refs: Map<string, string>;
+  /** Outcome records kept with the ref steps, by id, oldest first. */
+  readonly outcomes: Map<string, OutcomeRecord>;
+  /** `packed-refs` failed to follow the journal; the next step or start-up rewrites it. */
+  packedRefsBehind: boolean;
 }
 
 const repoSuffix = '.git';
+
+/** Outcome records kept per repository at most, as the service's idempotency memory keeps by default. */
+const maxOutcomesPerRepository = 10_000;
+
+/**
+ * Adds a step's outcome records to `kept` (a record replaces one of the same id), then drops
+ * expired ones and, past the bound, the oldest (a retry then runs again, as when the service's
+ * memory forgets). Returns `kept`.
+ */
+function keepOutcomes(kept: Map<string, OutcomeRecord>, added: readonly OutcomeRecord[], now: number): Map<string, OutcomeRecord> {
+  if (added.length === 0) return kept;
+  for (const outcome of added) {
+    kept.delete(outcome.id);
+    kept.set(outcome.id, outcome);
+  }
+  // Oldest first, and records expire in the order they were made.
+  for (const [id, outcome] of kept) {
+    if (kept.size <= maxOutcomesPerRepository && outcome.expiresAt > now) break;
+    kept.delete(id);
+  }
+  return kept;
+}
 
 /** Empties a directory start-up owns (temp files, trash) and makes sure it exists. */
 async function clearDirectory(dir: string): Promise<void> {
@@ -84,13 +113,13 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
   const repos = new Map<string, DiskRepository>();
   const syncer = createDirectorySyncer();
 
-  function diskRepository(record: RepositoryRecord, dir: string, packed: PackedObjects, refs: Map<string, string>): DiskRepository {
+  function diskRepository(record: RepositoryRecord, dir: string, packed: PackedObjects, journal: RefJournal, state: JournalState): DiskRepository {
     const objectDirs = { objects: join(dir, 'objects'), temp: join(dir, repoTempDirName) };
     const writes = createGroupCommit<NewObject>(async function writeGroup(objects) {
       const fresh = objects.filter((object) => !packed.has(object.hash));
       await (fresh.length >= packMinObjects ? putPackedObjects(objectDirs, fresh, syncer, packed) : putLooseObjects(objectDirs, fresh, syncer));
     });
-    return { record, dir, objectDirs, packed, writes, refs };
+    return { record, dir, objectDirs, packed, writes, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
   }
 
   try {
@@ -110,7 +139,10 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       await clearDirectory(join(dir, repoTempDirName));
       await rm(join(dir, 'packed-refs.lock'), { force: true });
       const objectDirs = { objects: join(dir, 'objects'), temp: join(dir, repoTempDirName) };
-      repos.set(name, diskRepository(record, dir, await loadPackedObjects(objectDirs), await readPackedRefs(dir)));
+      const { journal, state } = await RefJournal.open(dir, () => readPackedRefs(dir), Date.now());
+      // `packed-refs` may lag the journal after a crash: git must see what the journal says.
+      await writePackedRefs(dir, state.refs, true);
+      repos.set(name, diskRepository(record, dir, await loadPackedObjects(objectDirs), journal, state));
     }
   } catch (error) {
     await lock.release();
@@ -124,6 +156,11 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
 
   function repository(name: string): DiskRepository {
     if (closed) throw new GovcError('failed_precondition', `the store on ${dataDir} is closed`);
+    return stillThere(name);
+  }
+
+  /** The repository, for work accepted before `close()` began (which waits for it). */
+  function stillThere(name: string): DiskRepository {
     const repo = repos.get(name);
     if (!repo) throw new GovcError('not_found', `repository ${JSON.stringify(name)} not found`);
     return repo;
@@ -141,10 +178,24 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     }
   }
 
-  return {
+  // Writes close() waits for, so that none is cut off half-way by the lock's release.
+  const inFlight = new Set<Promise<unknown>>();
+  function waitedForByClose<A extends unknown[], R>(write: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return function trackedWrite(...args: A): Promise<R> {
+      const done = write(...args);
+      inFlight.add(done);
+      done.then(
+        () => inFlight.delete(done),
+        () => inFlight.delete(done),
+      );
+      return done;
+    };
+  }
+
+  const store: Storage = {
     description: `disk (${dataDir})`,
 
-    async createRepository(record) {
+    async createRepository(record, outcomes = []) {
       checkRepoName(record.name);
       if (closed) throw new GovcError('failed_precondition', `the store on ${dataDir} is closed`);
       if (repos.has(record.name) || creating.has(record.name)) {
@@ -153,10 +204,15 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       creating.add(record.name);
       try {
         const dir = join(reposDir, `${record.name}${repoSuffix}`);
-        await createRepositoryDir(dir, record, tempPath(tempDir, record.name)).catch((error: unknown) => {
+        const now = Date.now();
+        const initial: JournalState = { refs: new Map(), outcomes: new Map(outcomes.map((o) => [o.id, o])) };
+        const { journal, state } = await (async () => {
+          await createRepositoryDir(dir, record, tempPath(tempDir, record.name), journalSnapshot(initial, now));
+          return RefJournal.open(dir, async () => new Map(), now);
+        })().catch((error: unknown) => {
           throw storageError(error, `creating repository ${record.name}`);
         });
-        repos.set(record.name, diskRepository({ ...record }, dir, new Map(), new Map()));
+        repos.set(record.name, diskRepository({ ...record }, dir, new Map(), journal, state));
       } finally {
         creating.delete(record.name);
       }
@@ -167,11 +223,13 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     async listRepositories() {
       return [...repos.values()].map((r) => r.record).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
-    deleteRepository(name) {
+    async deleteRepository(name) {
       // In turn with ref updates, so that none lands in a same-named repository created next.
+      repository(name);
       return refLocks.run(name, async function deleteRepositoryInOrder() {
-        const repo = repository(name);
+        const repo = stillThere(name);
         repos.delete(name);
+        await repo.journal.close().catch(() => undefined);
         // Rename out of repos/ first, durably: a crash then never leaves half a repository visible.
         const trash = tempPath(trashDir, name);
         try {
@@ -240,23 +298,49 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     async listRefs(name, prefix) {
       return refsWithPrefix(repository(name).refs, prefix);
     },
-    updateRefs(name, updates): Promise<RefChange[]> {
+    async updateRefs(name, updates, outcomes = []): Promise<RefChange[]> {
+      repository(name);
       return refLocks.run(name, async function updateRefsInOrder() {
-        const repo = repository(name);
+        const repo = stillThere(name);
         checkRefUpdates(repo.refs, updates);
         const next = new Map(repo.refs);
         const changes = applyRefUpdates(next, updates);
-        await io(name, `updating refs of ${name}`, () => writePackedRefs(repo.dir, next));
+        if (changes.length === 0 && outcomes.length === 0) return changes;
+        const now = Date.now();
+        const after = (): JournalState => ({ refs: next, outcomes: keepOutcomes(new Map(repo.outcomes), outcomes, now) });
+        await io(name, `updating refs of ${name}`, () => repo.journal.append(changes, outcomes, after, now));
+        // Durable from here on: what follows only shows the step to git.
         repo.refs = next;
+        keepOutcomes(repo.outcomes, outcomes, now);
+        if (changes.length > 0 || repo.packedRefsBehind) {
+          repo.packedRefsBehind = await writePackedRefs(repo.dir, next, false).then(
+            () => false,
+            () => true,
+          );
+        }
         return changes;
       });
+    },
+    async outcomeRecords(name) {
+      const now = Date.now();
+      return [...repository(name).outcomes.values()].filter((outcome) => outcome.expiresAt > now);
     },
 
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.allSettled([...inFlight]);
+      await Promise.all([...repos.values()].map((repo) => repo.journal.close().catch(() => undefined)));
       repos.clear();
       await lock.release();
     },
+  };
+  return {
+    ...store,
+    createRepository: waitedForByClose(store.createRepository),
+    deleteRepository: waitedForByClose(store.deleteRepository),
+    putObjects: waitedForByClose(store.putObjects),
+    writeBlob: waitedForByClose(store.writeBlob),
+    updateRefs: waitedForByClose(store.updateRefs),
   };
 }

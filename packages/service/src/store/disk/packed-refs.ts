@@ -38,10 +38,12 @@ export function formatPackedRefs(refs: ReadonlyMap<string, string>): string {
 
 /**
  * Replaces `packed-refs` in one atomic step, as git does: create `packed-refs.lock` with O_EXCL
- * (so git itself, or a stray writer, cannot interleave), write and fsync it, rename it over
- * `packed-refs`, fsync the directory. A crash leaves the old refs or the new ones.
+ * (so git itself, or a stray writer, cannot interleave), write it, rename it over `packed-refs`.
+ * With `durable` the file and the directory are fsynced too, so a crash leaves the old refs or
+ * the new ones; without, the caller keeps the truth elsewhere (the ref journal) and rewrites
+ * the file after a crash.
  */
-export async function writePackedRefs(repoDir: string, refs: ReadonlyMap<string, string>): Promise<void> {
+export async function writePackedRefs(repoDir: string, refs: ReadonlyMap<string, string>, durable: boolean): Promise<void> {
   const lock = join(repoDir, 'packed-refs.lock');
   let handle;
   try {
@@ -55,7 +57,7 @@ export async function writePackedRefs(repoDir: string, refs: ReadonlyMap<string,
   try {
     try {
       await handle.writeFile(formatPackedRefs(refs));
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -64,5 +66,5 @@ export async function writePackedRefs(repoDir: string, refs: ReadonlyMap<string,
     await rm(lock, { force: true });
     throw error;
   }
-  await fsyncDirectory(repoDir);
+  if (durable) await fsyncDirectory(repoDir);
 }

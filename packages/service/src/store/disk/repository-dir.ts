@@ -7,13 +7,16 @@ import { fsyncDirectory } from './durable-file.js';
 /** The directory inside each repository for temp files; start-up empties it, git ignores it. */
 export const repoTempDirName = 'govc-tmp';
 
+/** The ref journal's file inside each repository; git ignores it. */
+export const refJournalFile = 'govc-refs.journal';
+
 /** The file inside each repository with its record (default branch, creation time). */
 const recordFile = 'govc.json';
 
 // What `git init --bare` writes, minus the per-platform guesses; stock git reads nothing else.
 const bareConfig = '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n';
 
-async function writeSynced(path: string, text: string): Promise<void> {
+async function writeSynced(path: string, text: string | Uint8Array): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     await handle.writeFile(text);
@@ -24,11 +27,11 @@ async function writeSynced(path: string, text: string): Promise<void> {
 }
 
 /**
- * Creates an empty bare repository at `dir` with its record: built in `staging`, every file and
+ * Creates an empty bare repository at `dir` with its record and its ref journal's first snapshot: built in `staging`, every file and
  * directory fsynced, then renamed into place and the parent fsynced, so it appears whole or not
  * at all. `already_exists` when `dir` exists.
  */
-export async function createRepositoryDir(dir: string, record: RepositoryRecord, staging: string): Promise<void> {
+export async function createRepositoryDir(dir: string, record: RepositoryRecord, staging: string, journal: Uint8Array): Promise<void> {
   const dirs = ['objects', 'objects/info', 'objects/pack', 'refs', 'refs/heads', 'refs/tags', repoTempDirName];
   await mkdir(staging);
   for (const sub of dirs) await mkdir(join(staging, sub));
@@ -37,6 +40,7 @@ export async function createRepositoryDir(dir: string, record: RepositoryRecord,
     writeSynced(join(staging, 'HEAD'), `ref: refs/heads/${record.defaultBranch}\n`),
     writeSynced(join(staging, 'config'), bareConfig),
     writeSynced(join(staging, recordFile), `${JSON.stringify(stored)}\n`),
+    writeSynced(join(staging, refJournalFile), journal),
   ]);
   await Promise.all([staging, ...dirs.map((sub) => join(staging, sub))].map(fsyncDirectory));
   try {
