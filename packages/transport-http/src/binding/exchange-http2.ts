@@ -1,6 +1,17 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Exchange } from './exchange.js';
 import { countedChunks, writeRespectingDrain } from './stream-io.js';
+
+/**
+ * Reads what is left of a request body and drops it — at most a stream window once the client
+ * was told to stop — so that the stream can end. Reads directly: a reader of the body that is
+ * no longer pulling (an async iterator left suspended) would otherwise hold the data.
+ */
+function dropRest(stream: ServerHttp2Stream): void {
+  stream.on('readable', function drop() {
+    while (stream.read() !== null);
+  });
+}
 
 /** Adapts a raw HTTP/2 stream (not the slower compatibility API) to an `Exchange`. */
 export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Exchange {
@@ -35,6 +46,14 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
       if (stream.destroyed || stream.closed) return;
       if (chunk) bytesOut += chunk.byteLength;
       stream.end(chunk);
+      // The response may be complete before the request (a call refused after its first message):
+      // RST_STREAM NO_ERROR, which Node sends once the response is written, tells the client to
+      // stop sending (RFC 9113 §8.1), and what already came is read and dropped. Left unread, the
+      // request would hold the stream open, and with it the client's connection when it closes.
+      if (!stream.readableEnded) {
+        stream.close(constants.NGHTTP2_NO_ERROR);
+        dropRest(stream);
+      }
     },
     onAbort(listener) {
       // A reset stream emits 'aborted' and then ends its writable side itself, so 'close' alone
