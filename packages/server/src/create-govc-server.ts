@@ -49,7 +49,7 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
   const resolved = resolveServerOptions(options);
   const { metrics, timeouts } = resolved;
   const tracker = new ConnectionTracker(metrics);
-  const router = createRouter({ bindings: resolved.bindings, metrics });
+  const router = createRouter({ bindings: resolved.bindings, metrics, accessPolicy: resolved.accessPolicy, allowedOrigins: resolved.allowedOrigins });
 
   function onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
     tracker.http1Response(response);

@@ -1,4 +1,5 @@
 import type { HttpBinding } from '@govc/core/node';
+import type { AccessPolicy } from './auth/access-policy.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 
 /** The certificate and key that turn on TLS (PEM). */
@@ -93,6 +94,16 @@ export interface GovcServerOptions {
    * process. Default: a process warning on stderr.
    */
   readonly onError?: (error: Error) => void;
+  /**
+   * Who may call. With a policy, `/metrics` needs a known token, and the bindings' handlers must
+   * be wrapped with `authorizeHandler(handler, policy)` (the one place methods are checked).
+   * Without one (the default), the server is for this machine only and refuses what a web page
+   * in a browser could send it: a foreign `Host` (DNS rebinding), a foreign `Origin`, and form or
+   * `text/plain` bodies on mutating requests.
+   */
+  readonly accessPolicy?: AccessPolicy;
+  /** Origins (`https://app.example`) whose pages a token-less server answers anyway. Default none. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** The options with every field set: what the server runs on. */
@@ -106,6 +117,8 @@ export interface ResolvedServerOptions {
   readonly keepAliveDelayMs: number;
   readonly metrics: ServerMetrics;
   readonly onError: (error: Error) => void;
+  readonly accessPolicy: AccessPolicy | undefined;
+  readonly allowedOrigins: ReadonlySet<string>;
 }
 
 /** A non-negative integer option, else a `RangeError` naming it. */
@@ -129,6 +142,8 @@ export function resolveServerOptions(options: GovcServerOptions): ResolvedServer
     port,
     host: options.host ?? '127.0.0.1',
     bindings: options.bindings ?? [],
+    accessPolicy: options.accessPolicy,
+    allowedOrigins: new Set(options.allowedOrigins ?? []),
     tls: options.tls,
     timeouts: {
       sniffMs: count('timeouts.sniffMs', t.sniffMs ?? 10_000),

@@ -16,7 +16,7 @@ async function cli(...argv: string[]): Promise<{ status: number; stdout: string;
   return { status, stdout, stderr };
 }
 
-const banner = /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\d+) bytes\)\n/m;
+const banner = /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\d+) bytes\), no auth: loopback only\n/m;
 
 describe('govc command line', () => {
   it('prints its usage for --help, and for serve --help', async () => {
@@ -41,6 +41,10 @@ describe('govc command line', () => {
     [['serve', '--data-dir', ''], /--data-dir must not be empty/],
     [['serve', 'extra'], /Unexpected argument 'extra'/],
     [['serve', '--host', ''], /--host must not be empty/],
+    [['serve', '--host', '0.0.0.0'], /without tokens \(--tokens FILE or GOVC_TOKENS\) govc serves this machine only; --host 0\.0\.0\.0 is not a loopback address/],
+    [['serve', '--host', '::'], /--host :: is not a loopback address/],
+    [['serve', '--tokens', ''], /--tokens must not be empty/],
+    [['serve', '--tokens', '/nonexistent/tokens.json'], /cannot read --tokens \/nonexistent\/tokens\.json: ENOENT/],
     [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
     [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], /cannot read --tls-cert \/nonexistent\/cert\.pem: ENOENT/],
   ])('refuses %j with a clear message and exit status 2', async (argv, message) => {
@@ -65,6 +69,23 @@ describe('govc command line', () => {
     govc.child.kill('SIGTERM');
     expect(await govc.exited).toBe(0);
     expect(govc.stderr()).toContain('SIGTERM');
+  });
+
+  it('takes tokens from GOVC_TOKENS, says so, and wants one on every call', async () => {
+    const tokens = JSON.stringify({ tokens: [{ name: 'ci', token: 'ci-token-0123456789', repos: { '*': 'admin' } }] });
+    await using govc = spawnCli(['serve', '--port', '0'], { GOVC_TOKENS: tokens });
+    const [, url] = await govc.line(/^govc listening on (http:\/\/\S+) .*, auth by 1 token$/m);
+    const create = ['-H', 'content-type: application/json', '-d', '{"repo":"r"}'];
+    expect((await curl(`${url}/v1/CreateRepository`, create)).status).toBe(401);
+    expect((await curl(`${url}/v1/CreateRepository`, [...create, '-H', 'authorization: Bearer ci-token-0123456789'])).status).toBe(200);
+    govc.child.kill('SIGTERM');
+    expect(await govc.exited).toBe(0);
+  });
+
+  it('refuses a malformed GOVC_TOKENS before it listens', async () => {
+    await using govc = spawnCli(['serve', '--port', '0'], { GOVC_TOKENS: '{"tokens": [{"name": "x"}]}' });
+    expect(await govc.exited).toBe(2);
+    expect(govc.stderr()).toMatch(/GOVC_TOKENS: tokens\[0\]: give exactly one of "token" and "sha256"/);
   });
 
   it('serves TLS from a child process with --tls-cert and --tls-key', async () => {

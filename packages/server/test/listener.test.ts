@@ -156,7 +156,7 @@ describe('one port, HTTP/1.1 and h2c', () => {
     const one = await rawConnect(s.port);
     one.socket.write('G');
     await sleep(50);
-    one.socket.write('ET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    one.socket.write('ET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     await one.closed();
     expect(one.received().toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
 
@@ -197,7 +197,7 @@ describe('upgrades', () => {
   it('hands an upgrade to the binding that takes it', async () => {
     await using s = await startServer({ bindings: [upgrading] });
     const raw = await rawConnect(s.port);
-    raw.socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nping');
+    raw.socket.write('GET /ws HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nping');
     for (let i = 0; i < 50 && !raw.received().toString().endsWith('ping'); i++) await sleep(20);
     expect(raw.received().toString()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n[\s\S]*\r\n\r\nping$/);
     raw.socket.destroy();

@@ -14,6 +14,8 @@ describe('resolveServerOptions', () => {
       keepAliveDelayMs: 60_000,
       metrics: undefined,
       onError: undefined,
+      accessPolicy: undefined,
+      allowedOrigins: new Set(),
     });
     expect(resolved.metrics.registry.render()).toContain('govc_connections_open');
   });

@@ -9,7 +9,7 @@ describe('timeouts', () => {
   it('cuts off an HTTP/1.1 client that never finishes its headers', async () => {
     await using s = await startServer({ timeouts: { headersMs: 300, requestMs: 1_000, checkIntervalMs: 50 } });
     const slow = await rawConnect(s.port);
-    slow.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    slow.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
     const tookMs = await Promise.race([slow.closed(), sleep(3_000).then(() => Infinity)]);
     expect(tookMs).toBeLessThan(1_500);
     expect(slow.received().toString()).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
@@ -36,7 +36,7 @@ describe('timeouts', () => {
   it('closes an idle HTTP/1.1 keep-alive connection after the idle timeout', async () => {
     await using s = await startServer({ timeouts: { idleMs: 200 } });
     const client = await rawConnect(s.port);
-    client.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    client.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const tookMs = await Promise.race([client.closed(), sleep(3_000).then(() => Infinity)]);
     expect(client.received().toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Keep-Alive: timeout=0\r\n[\s\S]*ok$/);
     expect(tookMs).toBeLessThan(1_500);

@@ -46,7 +46,7 @@ describe('TLS on the same port, ALPN choosing h2 or http/1.1', () => {
     expect(chosen).toEqual(['h2', 'http/1.1', false]);
     const plain = await new Promise<string>((resolve, reject) => {
       const socket = tlsConnect({ port: s.port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
-        socket.end('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+        socket.end('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
       });
       let text = '';
       socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -71,7 +71,7 @@ describe('TLS on the same port, ALPN choosing h2 or http/1.1', () => {
     const silent = await rawConnect(s.port);
     expect(await Promise.race([silent.closed(), sleep(3_000).then(() => Infinity)])).toBeLessThan(1_000);
     const cleartext = await rawConnect(s.port);
-    cleartext.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    cleartext.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
     expect(await Promise.race([cleartext.closed(), sleep(3_000).then(() => Infinity)])).toBeLessThan(1_000);
     expect(cleartext.received().toString()).not.toContain('200 OK');
     expect((await h1(`${s.url}/healthz`)).status).toBe(200);

@@ -2,4 +2,6 @@
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  /** Environment variables (`GOVC_TOKENS`); none when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }

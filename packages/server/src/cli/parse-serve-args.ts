@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
+import { GovcError } from '@govc/core';
+import { parseTokenGrants, type TokenGrant } from '../auth/access-grants.js';
 import { UsageError } from './usage-error.js';
 
 /** What `govc serve` was asked for, checked. */
@@ -13,6 +15,37 @@ export interface ServeArgs {
   readonly memoryLimit: number;
   /** Where the durable store keeps its bare git repositories; `undefined` keeps everything in memory. */
   readonly dataDir: string | undefined;
+  /** The tokens of `--tokens FILE` or `GOVC_TOKENS`; `undefined`: auth off, loopback only. */
+  readonly tokens: readonly TokenGrant[] | undefined;
+}
+
+/** Whether `host` names this machine only: without tokens, nothing else may be listened on. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The grants of `--tokens FILE`, else of `GOVC_TOKENS`, else none. */
+function loadTokens(file: string | undefined, env: Readonly<Record<string, string | undefined>>): TokenGrant[] | undefined {
+  let text: string;
+  let where: string;
+  if (file !== undefined) {
+    where = `--tokens ${file}`;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${where}: ${(error as Error).message}`);
+    }
+  } else if (env.GOVC_TOKENS !== undefined && env.GOVC_TOKENS !== '') {
+    where = 'GOVC_TOKENS';
+    text = env.GOVC_TOKENS;
+  } else {
+    return undefined;
+  }
+  try {
+    return parseTokenGrants(text, where);
+  } catch (error) {
+    throw new UsageError(error instanceof GovcError ? error.rawMessage : String(error));
+  }
 }
 
 /** `govc serve`'s default port: the one every quick-start example uses. */
@@ -49,7 +82,7 @@ function loadTls(certPath: string | undefined, keyPath: string | undefined): Ser
 }
 
 /** Parses `govc serve`'s arguments (after `serve`); a bad flag or value is a `UsageError`. */
-export function parseServeArgs(args: readonly string[]): ServeArgs {
+export function parseServeArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -61,6 +94,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
         'tls-key': { type: 'string' },
         'memory-limit': { type: 'string' },
         'data-dir': { type: 'string' },
+        tokens: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,12 +104,17 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     throw new UsageError((error as Error).message);
   }
   const help = values.help === true;
-  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined };
+  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined };
   const dataDir = values['data-dir'];
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
   if (dataDir !== undefined && values['memory-limit'] !== undefined) throw new UsageError('--memory-limit bounds the in-memory store; it does not go with --data-dir');
   const host = values.host ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
+  if (values.tokens === '') throw new UsageError('--tokens must not be empty');
+  const tokens = loadTokens(values.tokens, env);
+  if (tokens === undefined && !isLoopbackHost(host)) {
+    throw new UsageError(`without tokens (--tokens FILE or GOVC_TOKENS) govc serves this machine only; --host ${host} is not a loopback address`);
+  }
   return {
     help,
     port: values.port === undefined ? defaultPort : wholeNumber('port', values.port, 0, 65_535),
@@ -83,5 +122,6 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     tls: loadTls(values['tls-cert'], values['tls-key']),
     memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : wholeNumber('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
     dataDir,
+    tokens,
   };
 }

@@ -23,7 +23,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(rest[0] === 'serve' ? serveUsage : mainUsage);
         return 0;
       case 'serve': {
-        const args = parseServeArgs(rest);
+        const args = parseServeArgs(rest, io.env ?? {});
         if (!args.help) return await serve(args, io);
         io.stdout.write(serveUsage);
         return 0;

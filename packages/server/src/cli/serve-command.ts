@@ -1,5 +1,7 @@
 import { createDiskStore, createGovcService, createMemoryStore, type Storage } from '@govc/service';
 import { createHttpBinding } from '@govc/transport-http';
+import { createAccessPolicy } from '../auth/access-policy.js';
+import { authorizeHandler } from '../auth/authorize-handler.js';
 import { createGovcServer, type ListeningAddress } from '../create-govc-server.js';
 import { createServerMetrics } from '../metrics/server-metrics.js';
 import type { CliIo } from './cli-io.js';
@@ -14,10 +16,12 @@ const shutdownGraceMs = 10_000;
 const shutdownSlackMs = 5_000;
 
 /** The one line `govc serve` prints once it listens; tools read the URL off it. */
-export function bannerOf(address: ListeningAddress, args: Pick<ServeArgs, 'tls' | 'memoryLimit'>, store?: Storage): string {
+export function bannerOf(address: ListeningAddress, args: Pick<ServeArgs, 'tls' | 'memoryLimit' | 'tokens'>, store?: Storage): string {
   const protocols = args.tls ? 'HTTP/1.1 + h2 via ALPN' : 'HTTP/1.1 + h2c';
   const storeText = store && !store.description.startsWith('memory') ? store.description : `memory (limit ${args.memoryLimit} bytes)`;
-  return `govc listening on ${address.url} (${protocols}) with store ${storeText}`;
+  const n = args.tokens?.length ?? 0;
+  const authText = args.tokens ? `auth by ${n} token${n === 1 ? '' : 's'}` : 'no auth: loopback only';
+  return `govc listening on ${address.url} (${protocols}) with store ${storeText}, ${authText}`;
 }
 
 /** The store `govc serve` was asked for: durable in `--data-dir`, or in memory. */
@@ -54,11 +58,14 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
   }
   const service = createGovcService({ store });
   const metrics = createServerMetrics();
+  const accessPolicy = args.tokens && createAccessPolicy(args.tokens);
+  const handler = accessPolicy ? authorizeHandler(service, accessPolicy) : service;
   const server = createGovcServer({
     port: args.port,
     host: args.host,
     ...(args.tls ? { tls: args.tls } : {}),
-    bindings: [createHttpBinding(service, { observer: metrics.observer })],
+    ...(accessPolicy ? { accessPolicy } : {}),
+    bindings: [createHttpBinding(handler, { observer: metrics.observer })],
     metrics,
     timeouts: { shutdownMs: shutdownGraceMs },
     onError: function report(error) {

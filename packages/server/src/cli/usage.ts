@@ -10,7 +10,7 @@ Options:
 
 /** `govc serve --help`. */
 export const serveUsage = `Usage: govc serve [--port PORT] [--host HOST] [--tls-cert FILE --tls-key FILE]
-                  [--memory-limit BYTES | --data-dir DIR]
+                  [--memory-limit BYTES | --data-dir DIR] [--tokens FILE]
 
 Serves the govc service on one port: HTTP/1.1 and HTTP/2 (cleartext h2c with prior
 knowledge; with TLS, ALPN chooses h2 or http/1.1), the plain HTTP binding at /v1/...,
@@ -26,5 +26,11 @@ Options:
                              resource_exhausted (default 1073741824, 1 GiB)
       --data-dir DIR         keep repositories durably in DIR, each a bare git
                              repository that stock git reads; one server per DIR
+      --tokens FILE          bearer tokens and their rights (JSON; see the README);
+                             GOVC_TOKENS may hold the same JSON instead. Without
+                             tokens the server answers this machine only: --host
+                             must be a loopback address, and requests a web page
+                             could send (foreign Host or Origin, form bodies) are
+                             refused
   -h, --help                 show this help
 `;

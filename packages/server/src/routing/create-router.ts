@@ -6,9 +6,11 @@ import type { HttpBinding } from '@govc/core/node';
 import type { HttpVersion } from '../listener/connection-tracker.js';
 import type { CounterSeries } from '../metrics/counter.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
-import { builtinReply, builtinRouteOf, notFoundReply } from './builtin-routes.js';
+import { builtinReply, builtinRouteOf, notFoundReply, type BuiltinRoute } from './builtin-routes.js';
 import { errorReply, sendHttp1, sendHttp2, type PlainReply } from './plain-reply.js';
 import { pathOf, selectBinding } from './select-binding.js';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import { loopbackRefusal } from './loopback-guard.js';
 
 /** Serves each request or stream: built-in routes first, then the bindings, else `404`. */
 export interface Router {
@@ -24,6 +26,9 @@ export interface Router {
 export interface RouterOptions {
   readonly bindings: readonly HttpBinding[];
   readonly metrics: ServerMetrics;
+  /** See `GovcServerOptions.accessPolicy`. */
+  readonly accessPolicy: AccessPolicy | undefined;
+  readonly allowedOrigins: ReadonlySet<string>;
 }
 
 const versionName: Readonly<Record<HttpVersion, string>> = { '1.1': 'HTTP/1.1', '2': 'HTTP/2' };
@@ -41,7 +46,16 @@ function bindingFailedReply(binding: HttpBinding, error: unknown): PlainReply {
 
 /** Creates the router over `bindings`, counting requests and in-flight ones by HTTP version. */
 export function createRouter(options: RouterOptions): Router {
-  const { bindings, metrics } = options;
+  const { bindings, metrics, accessPolicy, allowedOrigins } = options;
+
+  /** The refusal a request meets before any route: loopback safety without tokens, a token for `/metrics` with them. */
+  function refusalOf(headers: IncomingHttpHeaders, method: string, builtin: BuiltinRoute | undefined): PlainReply | undefined {
+    if (accessPolicy === undefined) return loopbackRefusal(headers, method, allowedOrigins);
+    if (builtin === 'metrics' && accessPolicy.authenticate(headerText(headers.authorization)) === undefined) {
+      return errorReply(401, 'unauthenticated', '/metrics needs an Authorization: Bearer <token> header', { 'www-authenticate': 'Bearer' });
+    }
+    return undefined;
+  }
   const inFlight = { '1.1': metrics.requestsInFlight.labels('1.1'), '2': metrics.requestsInFlight.labels('2') };
 
   // Routes are few (the built-ins, each binding, two errors): each series is looked up once.
@@ -63,6 +77,11 @@ export function createRouter(options: RouterOptions): Router {
         gauge.dec();
       });
       const builtin = builtinRouteOf(path);
+      const refusal = refusalOf(request.headers, method, builtin);
+      if (refusal) {
+        count('1.1', 'refused');
+        return sendHttp1(response, refusal);
+      }
       if (builtin) {
         count('1.1', builtin);
         return sendHttp1(response, builtinReply(builtin, method, metrics.registry));
@@ -91,6 +110,11 @@ export function createRouter(options: RouterOptions): Router {
       // An RST_STREAM from the client must not become an uncaught 'error'; bindings add their own listeners.
       stream.on('error', ignore);
       const builtin = builtinRouteOf(path);
+      const refusal = refusalOf(headers, method, builtin);
+      if (refusal) {
+        count('2', 'refused');
+        return sendHttp2(stream, refusal, method === 'HEAD');
+      }
       if (builtin) {
         count('2', builtin);
         return sendHttp2(stream, builtinReply(builtin, method, metrics.registry), method === 'HEAD');
@@ -109,6 +133,10 @@ export function createRouter(options: RouterOptions): Router {
     },
 
     upgrade(request, socket, head) {
+      if (refusalOf(request.headers, request.method ?? 'GET', undefined)) {
+        // No binding takes it: the caller answers it as a plain request, which meets the same refusal.
+        return false;
+      }
       const { binding } = selectBinding(bindings, 'serveUpgrade', pathOf(request.url ?? ''), request.headers);
       if (!binding) return false;
       count('1.1', binding.name);
@@ -123,3 +151,7 @@ export function createRouter(options: RouterOptions): Router {
 }
 
 function ignore(): void {}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
