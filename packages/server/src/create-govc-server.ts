@@ -49,7 +49,13 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
   const resolved = resolveServerOptions(options);
   const { metrics, timeouts } = resolved;
   const tracker = new ConnectionTracker(metrics);
-  const router = createRouter({ bindings: resolved.bindings, metrics, accessPolicy: resolved.accessPolicy, allowedOrigins: resolved.allowedOrigins });
+  const router = createRouter({
+    bindings: resolved.bindings,
+    metrics,
+    accessPolicy: resolved.accessPolicy,
+    allowedOrigins: resolved.allowedOrigins,
+    ready: () => closing === undefined,
+  });
 
   function onHttp1Request(request: IncomingMessage, response: ServerResponse): void {
     tracker.http1Response(response);
@@ -82,7 +88,14 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
   }
 
   const tls = resolved.tls && createTlsAcceptor(resolved.tls, timeouts.sniffMs);
+  const connectionsHit = metrics.limitHits.labels('connections');
   const listener = createServer(function onConnection(socket: Socket) {
+    if (tracker.size >= resolved.limits.maxConnections) {
+      connectionsHit.inc();
+      socket.on('error', ignore);
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
     socket.setKeepAlive(true, resolved.keepAliveDelayMs);
     // The HTTP servers add their own error listeners; this one covers the time before them.

@@ -4,6 +4,7 @@ export * from './auth/access-policy.js';
 export * from './auth/authorize-handler.js';
 export { methodAccess } from './auth/method-access.js';
 export { isOwnOrAllowedOrigin, loopbackRefusal } from './routing/loopback-guard.js';
+export * from './logging/call-log.js';
 export type * from './server-options.js';
 export * from './metrics/server-metrics.js';
 export * from './metrics/metrics-registry.js';

@@ -61,6 +61,21 @@ export interface GovcServerHttp2Options {
   readonly connectionWindowSize?: number;
 }
 
+/** What any one client may cost; each limit, when hit, counts in `govc_limit_hits_total{limit}`. */
+export interface GovcServerLimits {
+  /**
+   * Open connections at once; past it a new connection is closed at once (`connections`).
+   * Default 4,096: far above what the busiest client pool opens, below a default fd limit.
+   */
+  readonly maxConnections?: number;
+  /**
+   * Bytes of one HTTP/1.1 request's header section, or of an HTTP/2 header list; past it the
+   * request is refused with `431` (`header_bytes`). Default 16 KiB, Node's own: room for any
+   * honest request (a long bearer token included), not for a header flood.
+   */
+  readonly maxHeaderBytes?: number;
+}
+
 /** Options of `createGovcServer`. */
 export interface GovcServerOptions {
   /** The TCP port; `0` picks a free one (read it from `listen()`'s result). Default 0. */
@@ -79,6 +94,8 @@ export interface GovcServerOptions {
   readonly timeouts?: GovcServerTimeouts;
   /** HTTP/2 settings, each with its own default. */
   readonly http2?: GovcServerHttp2Options;
+  /** Limits per client and per server, each with its own default. */
+  readonly limits?: GovcServerLimits;
   /**
    * The delay before TCP keep-alive probes start on an idle socket, ms. Default 60 s: a dead peer
    * is noticed in minutes rather than the kernel's default two hours.
@@ -114,6 +131,7 @@ export interface ResolvedServerOptions {
   readonly tls: GovcServerTlsOptions | undefined;
   readonly timeouts: Required<GovcServerTimeouts>;
   readonly http2: Required<GovcServerHttp2Options>;
+  readonly limits: Required<GovcServerLimits>;
   readonly keepAliveDelayMs: number;
   readonly metrics: ServerMetrics;
   readonly onError: (error: Error) => void;
@@ -157,6 +175,10 @@ export function resolveServerOptions(options: GovcServerOptions): ResolvedServer
       maxConcurrentStreams: count('http2.maxConcurrentStreams', h2.maxConcurrentStreams ?? 256),
       initialWindowSize: count('http2.initialWindowSize', h2.initialWindowSize ?? 1024 * 1024),
       connectionWindowSize: count('http2.connectionWindowSize', h2.connectionWindowSize ?? 8 * 1024 * 1024),
+    },
+    limits: {
+      maxConnections: Math.max(1, count('limits.maxConnections', options.limits?.maxConnections ?? 4_096)),
+      maxHeaderBytes: Math.max(1_024, count('limits.maxHeaderBytes', options.limits?.maxHeaderBytes ?? 16 * 1024)),
     },
     keepAliveDelayMs: count('keepAliveDelayMs', options.keepAliveDelayMs ?? 60_000),
     metrics: options.metrics ?? createServerMetrics(),

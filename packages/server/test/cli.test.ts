@@ -44,6 +44,11 @@ describe('govc command line', () => {
     [['serve', '--host', '0.0.0.0'], /without tokens \(--tokens FILE or GOVC_TOKENS\) govc serves this machine only; --host 0\.0\.0\.0 is not a loopback address/],
     [['serve', '--host', '::'], /--host :: is not a loopback address/],
     [['serve', '--tokens', ''], /--tokens must not be empty/],
+    [['serve', '--log', 'text'], /--log must be json or off, got "text"/],
+    [['serve', '--max-connections', '0'], /--max-connections must be a whole number from 1 to 1000000, got "0"/],
+    [['serve', '--max-header-bytes', '10'], /--max-header-bytes must be a whole number from 1024/],
+    [['serve', '--max-message-bytes', 'lots'], /--max-message-bytes must be a whole number/],
+    [['serve', '--idle-timeout-ms', '-5'], /--idle-timeout-ms/],
     [['serve', '--tokens', '/nonexistent/tokens.json'], /cannot read --tokens \/nonexistent\/tokens\.json: ENOENT/],
     [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
     [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], /cannot read --tls-cert \/nonexistent\/cert\.pem: ENOENT/],
@@ -80,6 +85,28 @@ describe('govc command line', () => {
     expect((await curl(`${url}/v1/CreateRepository`, [...create, '-H', 'authorization: Bearer ci-token-0123456789'])).status).toBe(200);
     govc.child.kill('SIGTERM');
     expect(await govc.exited).toBe(0);
+  });
+
+  it('logs one JSON line per call with --log json, and applies limit flags', async () => {
+    await using govc = spawnCli(['serve', '--port', '0', '--log', 'json', '--max-message-bytes', '2048']);
+    const [, url] = await govc.line(/^govc listening on (http:\/\/\S+) /m);
+    const create = await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"r"}']);
+    expect(create.status).toBe(200);
+    const big = await curl(`${url}/v1/StoreBlob`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ repo: 'r', content: 'A'.repeat(4_000) })]);
+    expect(big.status).toBe(429);
+    const metrics = await curl(`${url}/metrics`);
+    expect(metrics.body).toContain('govc_limit_hits_total{limit="message_bytes"} 1');
+    govc.child.kill('SIGTERM');
+    expect(await govc.exited).toBe(0);
+    const calls = govc
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(calls.map((c) => [c.method, c.code, c.limit])).toEqual([
+      ['CreateRepository', 'ok', undefined],
+      ['StoreBlob', 'resource_exhausted', 'message_bytes'],
+    ]);
   });
 
   it('refuses a malformed GOVC_TOKENS before it listens', async () => {

@@ -21,7 +21,7 @@ describe('README', () => {
   it('shows the embedding example exactly as test/readme-example.ts, which runs', async () => {
     const readme = await readFile(readmeUrl, 'utf8');
     const example = await readFile(new URL('readme-example.ts', import.meta.url), 'utf8');
-    const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Embedding it')))?.[1];
     expect(block).toBe(example.replace(/\nexport \{[^}]*\};\n$/, '\n'));
     const { created, metrics } = await import('./readme-example.js');
     expect(created).toMatchObject({ repo: 'demo', defaultBranch: 'main' });

@@ -12,6 +12,7 @@ describe('resolveServerOptions', () => {
       timeouts: { sniffMs: 10_000, headersMs: 15_000, requestMs: 300_000, idleMs: 30_000, checkIntervalMs: 1_000, shutdownMs: 10_000 },
       http2: { maxConcurrentStreams: 256, initialWindowSize: 1024 * 1024, connectionWindowSize: 8 * 1024 * 1024 },
       keepAliveDelayMs: 60_000,
+      limits: { maxConnections: 4_096, maxHeaderBytes: 16 * 1024 },
       metrics: undefined,
       onError: undefined,
       accessPolicy: undefined,

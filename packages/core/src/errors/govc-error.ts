@@ -6,6 +6,11 @@ export interface GovcErrorOptions {
   readonly cause?: unknown;
   /** Server pushback: how long the server asks the client to wait before a retry. */
   readonly retryAfterMs?: number;
+  /**
+   * The server-side limit this error enforces (`message_bytes`, `inflated_bytes`, `memory`, …),
+   * for metrics; never sent over the wire.
+   */
+  readonly limit?: string;
 }
 
 /**
@@ -18,12 +23,15 @@ export class GovcError extends Error {
   /** The message without the `[code]` prefix, as it travels on the wire. */
   readonly rawMessage: string;
   readonly retryAfterMs: number | undefined;
+  /** See {@link GovcErrorOptions.limit}. */
+  readonly limit: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GovcErrorOptions = {}) {
     super(message ? `[${code}] ${message}` : `[${code}]`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.rawMessage = message;
     this.retryAfterMs = options.retryAfterMs;
+    this.limit = options.limit;
   }
 
   /**

@@ -13,6 +13,8 @@ export interface ServedCall {
   readonly durationMs: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** The limit the call hit, when its error enforced one (`GovcError.limit`). */
+  readonly limit?: string | undefined;
 }
 
 /** Hears about every call a binding served. */

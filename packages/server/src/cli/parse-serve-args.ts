@@ -17,7 +17,32 @@ export interface ServeArgs {
   readonly dataDir: string | undefined;
   /** The tokens of `--tokens FILE` or `GOVC_TOKENS`; `undefined`: auth off, loopback only. */
   readonly tokens: readonly TokenGrant[] | undefined;
+  /** `--log json`: one JSON line per call on stderr. */
+  readonly logCalls: boolean;
+  /** The server's limits from their flags; unset ones keep the server's defaults. */
+  readonly limits: {
+    readonly maxConnections?: number;
+    readonly maxHeaderBytes?: number;
+    readonly maxStreams?: number;
+    readonly maxMessageBytes?: number;
+    readonly maxInflatedBytes?: number;
+    readonly idleTimeoutMs?: number;
+    readonly headersTimeoutMs?: number;
+    readonly requestTimeoutMs?: number;
+  };
 }
+
+/** The numeric limit flags: flag name, field of `ServeArgs.limits`, smallest and largest value. */
+const limitFlags = [
+  ['max-connections', 'maxConnections', 1, 1_000_000],
+  ['max-header-bytes', 'maxHeaderBytes', 1_024, 1024 ** 2],
+  ['max-streams', 'maxStreams', 1, 10_000],
+  ['max-message-bytes', 'maxMessageBytes', 1_024, 2 * 1024 ** 3],
+  ['max-inflated-bytes', 'maxInflatedBytes', 1_024, 2 * 1024 ** 3],
+  ['idle-timeout-ms', 'idleTimeoutMs', 0, 86_400_000],
+  ['headers-timeout-ms', 'headersTimeoutMs', 0, 3_600_000],
+  ['request-timeout-ms', 'requestTimeoutMs', 0, 86_400_000],
+] as const;
 
 /** Whether `host` names this machine only: without tokens, nothing else may be listened on. */
 export function isLoopbackHost(host: string): boolean {
@@ -95,6 +120,8 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
         'memory-limit': { type: 'string' },
         'data-dir': { type: 'string' },
         tokens: { type: 'string' },
+        log: { type: 'string' },
+        ...Object.fromEntries(limitFlags.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -104,7 +131,14 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     throw new UsageError((error as Error).message);
   }
   const help = values.help === true;
-  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined };
+  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined, logCalls: false, limits: {} };
+  const log = values.log ?? 'off';
+  if (log !== 'json' && log !== 'off') throw new UsageError(`--log must be json or off, got ${JSON.stringify(log)}`);
+  const limits: Record<string, number> = {};
+  for (const [flag, field, min, max] of limitFlags) {
+    const value = (values as Record<string, string | boolean | undefined>)[flag];
+    if (typeof value === 'string') limits[field] = wholeNumber(flag, value, min, max);
+  }
   const dataDir = values['data-dir'];
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
   if (dataDir !== undefined && values['memory-limit'] !== undefined) throw new UsageError('--memory-limit bounds the in-memory store; it does not go with --data-dir');
@@ -123,5 +157,7 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : wholeNumber('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
     dataDir,
     tokens,
+    logCalls: log === 'json',
+    limits,
   };
 }

@@ -3,6 +3,7 @@ import { createHttpBinding } from '@govc/transport-http';
 import { createAccessPolicy } from '../auth/access-policy.js';
 import { authorizeHandler } from '../auth/authorize-handler.js';
 import { createGovcServer, type ListeningAddress } from '../create-govc-server.js';
+import { createCallLog, observeAll } from '../logging/call-log.js';
 import { createServerMetrics } from '../metrics/server-metrics.js';
 import type { CliIo } from './cli-io.js';
 import type { ServeArgs } from './parse-serve-args.js';
@@ -60,14 +61,32 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
   const metrics = createServerMetrics();
   const accessPolicy = args.tokens && createAccessPolicy(args.tokens);
   const handler = accessPolicy ? authorizeHandler(service, accessPolicy) : service;
+  const observer = args.logCalls ? observeAll(metrics.observer, createCallLog((line) => io.stderr.write(line))) : metrics.observer;
+  const { limits } = args;
   const server = createGovcServer({
     port: args.port,
     host: args.host,
     ...(args.tls ? { tls: args.tls } : {}),
     ...(accessPolicy ? { accessPolicy } : {}),
-    bindings: [createHttpBinding(handler, { observer: metrics.observer })],
+    bindings: [
+      createHttpBinding(handler, {
+        observer,
+        ...(limits.maxMessageBytes === undefined ? {} : { maxMessageBytes: limits.maxMessageBytes }),
+        ...(limits.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: limits.maxInflatedBytes }),
+      }),
+    ],
     metrics,
-    timeouts: { shutdownMs: shutdownGraceMs },
+    limits: {
+      ...(limits.maxConnections === undefined ? {} : { maxConnections: limits.maxConnections }),
+      ...(limits.maxHeaderBytes === undefined ? {} : { maxHeaderBytes: limits.maxHeaderBytes }),
+    },
+    ...(limits.maxStreams === undefined ? {} : { http2: { maxConcurrentStreams: limits.maxStreams } }),
+    timeouts: {
+      shutdownMs: shutdownGraceMs,
+      ...(limits.idleTimeoutMs === undefined ? {} : { idleMs: limits.idleTimeoutMs }),
+      ...(limits.headersTimeoutMs === undefined ? {} : { headersMs: limits.headersTimeoutMs }),
+      ...(limits.requestTimeoutMs === undefined ? {} : { requestMs: limits.requestTimeoutMs }),
+    },
     onError: function report(error) {
       io.stderr.write(`govc: ${error.message}\n`);
     },

@@ -32,5 +32,18 @@ Options:
                              must be a loopback address, and requests a web page
                              could send (foreign Host or Origin, form bodies) are
                              refused
+      --log json|off         one JSON line per call on stderr: time, protocol,
+                             method, code, latency, bytes (default off)
+
+Limits (a client over one gets resource_exhausted, 431 or 408, and it counts in
+govc_limit_hits_total on /metrics):
+      --max-connections N    open connections (default 4096)
+      --max-header-bytes N   one request's headers (default 16384)
+      --max-streams N        HTTP/2 streams in flight per connection (default 256)
+      --max-message-bytes N  one request body or stream message (default 16 MiB)
+      --max-inflated-bytes N what a gzip body may inflate to (default 64 MiB)
+      --idle-timeout-ms N    idle keep-alive / HTTP/2 connection (default 30000)
+      --headers-timeout-ms N HTTP/1.1 headers complete (default 15000)
+      --request-timeout-ms N HTTP/1.1 request complete (default 300000)
   -h, --help                 show this help
 `;

@@ -15,7 +15,7 @@ export interface Http2Handlers {
 export function createHttp2Server(options: ResolvedServerOptions, handlers: Http2Handlers): Http2Server {
   const { http2, timeouts } = options;
   const server = createServer({
-    settings: { maxConcurrentStreams: http2.maxConcurrentStreams, initialWindowSize: http2.initialWindowSize },
+    settings: { maxConcurrentStreams: http2.maxConcurrentStreams, initialWindowSize: http2.initialWindowSize, maxHeaderListSize: options.limits.maxHeaderBytes },
   });
   server.on('session', function onSession(session: ServerHttp2Session) {
     session.on('error', ignore); // the session is destroyed anyway; its streams see the error

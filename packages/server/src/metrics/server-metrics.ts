@@ -19,8 +19,12 @@ export interface ServerMetrics {
   readonly connectionsTotal: Counter;
   /** `govc_http_requests_in_flight{http}`: requests and streams being served right now. */
   readonly requestsInFlight: Gauge;
-  /** `govc_http_requests_total{http,route}`: requests by HTTP version and what served them (a binding's name, `healthz`, `metrics`, `not_found`, `wrong_version`). */
+  /** `govc_http_requests_total{http,route}`: requests by HTTP version and what served them (a binding's name, `healthz`, `metrics`, `not_found`, `wrong_version`, `refused`). */
   readonly httpRequests: Counter;
+  /** `govc_limit_hits_total{limit}`: a client hit a limit (`connections`, `header_bytes`, `headers_timeout`, `sniff_timeout`, `message_bytes`, …). */
+  readonly limitHits: Counter;
+  /** `govc_auth_failures_total{code}`: calls refused `unauthenticated` or `permission_denied`. */
+  readonly authFailures: Counter;
 }
 
 /** The per-call series of one (protocol, method), looked up once per pair. */
@@ -57,7 +61,9 @@ export function createServerMetrics(registry: MetricsRegistry = new MetricsRegis
     connectionsOpen: registry.gauge({ name: 'govc_connections_open', help: 'Open client connections, by HTTP version and TLS.', labelNames: connectionLabels }),
     connectionsTotal: registry.counter({ name: 'govc_connections_total', help: 'Accepted client connections, by HTTP version and TLS.', labelNames: connectionLabels }),
     requestsInFlight: registry.gauge({ name: 'govc_http_requests_in_flight', help: 'HTTP requests and HTTP/2 streams being served, by HTTP version.', labelNames: ['http'] }),
-    httpRequests: registry.counter({ name: 'govc_http_requests_total', help: 'HTTP requests and HTTP/2 streams, by HTTP version and route (binding name, healthz, metrics, not_found, wrong_version).', labelNames: ['http', 'route'] }),
+    httpRequests: registry.counter({ name: 'govc_http_requests_total', help: 'HTTP requests and HTTP/2 streams, by HTTP version and route (binding name, healthz, metrics, not_found, wrong_version, refused).', labelNames: ['http', 'route'] }),
+    limitHits: registry.counter({ name: 'govc_limit_hits_total', help: 'Times a client hit a limit, by limit.', labelNames: ['limit'] }),
+    authFailures: registry.counter({ name: 'govc_auth_failures_total', help: 'Calls refused by auth, by code (unauthenticated, permission_denied).', labelNames: ['code'] }),
   };
 
   const byCall = new Map<string, CallSeries>();
@@ -87,6 +93,8 @@ export function createServerMetrics(registry: MetricsRegistry = new MetricsRegis
       if (call.bytesIn > 0) series.bytesIn.inc(call.bytesIn);
       if (call.bytesOut > 0) series.bytesOut.inc(call.bytesOut);
       if (call.code !== 'ok') errors.labels(call.protocol, call.method, call.code).inc();
+      if (call.limit !== undefined) metrics.limitHits.labels(call.limit).inc();
+      if (call.code === 'unauthenticated' || call.code === 'permission_denied') metrics.authFailures.labels(call.code).inc();
     },
   };
 }

@@ -29,6 +29,8 @@ export interface RouterOptions {
   /** See `GovcServerOptions.accessPolicy`. */
   readonly accessPolicy: AccessPolicy | undefined;
   readonly allowedOrigins: ReadonlySet<string>;
+  /** Whether the server takes new work (for `/readyz`). */
+  readonly ready: () => boolean;
 }
 
 const versionName: Readonly<Record<HttpVersion, string>> = { '1.1': 'HTTP/1.1', '2': 'HTTP/2' };
@@ -46,7 +48,7 @@ function bindingFailedReply(binding: HttpBinding, error: unknown): PlainReply {
 
 /** Creates the router over `bindings`, counting requests and in-flight ones by HTTP version. */
 export function createRouter(options: RouterOptions): Router {
-  const { bindings, metrics, accessPolicy, allowedOrigins } = options;
+  const { bindings, metrics, accessPolicy, allowedOrigins, ready } = options;
 
   /** The refusal a request meets before any route: loopback safety without tokens, a token for `/metrics` with them. */
   function refusalOf(headers: IncomingHttpHeaders, method: string, builtin: BuiltinRoute | undefined): PlainReply | undefined {
@@ -84,7 +86,7 @@ export function createRouter(options: RouterOptions): Router {
       }
       if (builtin) {
         count('1.1', builtin);
-        return sendHttp1(response, builtinReply(builtin, method, metrics.registry));
+        return sendHttp1(response, builtinReply(builtin, method, metrics.registry, ready()));
       }
       const { binding, declinedBy } = selectBinding(bindings, 'serveHttp1', path, request.headers);
       if (!binding) {
@@ -117,7 +119,7 @@ export function createRouter(options: RouterOptions): Router {
       }
       if (builtin) {
         count('2', builtin);
-        return sendHttp2(stream, builtinReply(builtin, method, metrics.registry), method === 'HEAD');
+        return sendHttp2(stream, builtinReply(builtin, method, metrics.registry, ready()), method === 'HEAD');
       }
       const { binding, declinedBy } = selectBinding(bindings, 'serveHttp2', path, headers);
       if (!binding) {

@@ -70,7 +70,7 @@ export async function batchOperations(
   request: BatchOperationsRequest,
 ): Promise<BatchOperationsResponse> {
   if (request.operations.length > maxBatchOps) {
-    throw new GovcError('invalid_argument', `at most ${maxBatchOps} operations per batch, got ${request.operations.length}`);
+    throw new GovcError('invalid_argument', `at most ${maxBatchOps} operations per batch, got ${request.operations.length}`, { limit: 'batch_ops' });
   }
   const staged = request.atomic ? stagedRefView(state.store, ctx.repo) : undefined;
   // An atomic batch's ops run one by one on refs of their own; the final swap catches any race.

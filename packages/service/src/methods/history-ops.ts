@@ -86,7 +86,7 @@ export async function listTree(ctx: OpContext, request: ListTreeRequest): Promis
   const walk = async (hash: string, prefix: string): Promise<void> => {
     for (const entry of await readTree(ctx, hash)) {
       checkProgress(ctx.call);
-      if (entries.length >= maxTreeEntries) throw new GovcError('resource_exhausted', `tree has more than ${maxTreeEntries} entries`);
+      if (entries.length >= maxTreeEntries) throw new GovcError('resource_exhausted', `tree has more than ${maxTreeEntries} entries`, { limit: 'tree_entries' });
       // decodeTree admits only the modes git writes, so every entry has a type.
       const type = treeEntryType(entry.mode)!;
       const entryPath = prefix + entry.name;

@@ -66,11 +66,13 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     // Unknown method names stay `unknown`, so that a client cannot grow the metrics' label set.
     const served = { name: 'unknown' };
     let code: ErrorCode | 'ok' = 'ok';
+    let limit: string | undefined;
     try {
       await route(exchange, served);
     } catch (thrown) {
       const error = errorFromHandler(thrown);
       code = error.code;
+      limit = error.limit;
       if (!exchange.responded) {
         if (error instanceof MethodNotAllowed) respondError(exchange, error, { allow: error.allow }, 405);
         else respondError(exchange, error);
@@ -84,6 +86,7 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
       durationMs: performance.now() - started,
       bytesIn: exchange.bytesIn,
       bytesOut: exchange.bytesOut,
+      limit,
     });
   }
 

@@ -9,12 +9,12 @@ import { headerValue } from './handler-context.js';
  */
 export async function readBody(exchange: Exchange, maxBytes: number, maxInflatedBytes: number): Promise<Uint8Array> {
   const declared = Number(headerValue(exchange.headers['content-length']) ?? Number.NaN);
-  if (declared > maxBytes) throw new GovcError('resource_exhausted', `body of ${declared} bytes is over the limit of ${maxBytes}`);
+  if (declared > maxBytes) throw new GovcError('resource_exhausted', `body of ${declared} bytes is over the limit of ${maxBytes}`, { limit: 'message_bytes' });
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of exchange.body) {
     size += chunk.byteLength;
-    if (size > maxBytes) throw new GovcError('resource_exhausted', `body is over the limit of ${maxBytes} bytes`);
+    if (size > maxBytes) throw new GovcError('resource_exhausted', `body is over the limit of ${maxBytes} bytes`, { limit: 'message_bytes' });
     chunks.push(chunk);
   }
   const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { h1, rawConnect, sleep } from '../fixtures/clients.js';
+import { startServer } from '../fixtures/test-server.js';
+
+async function until(condition: () => boolean, ms = 2_000): Promise<void> {
+  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await sleep(10);
+}
+
+describe('server limits', () => {
+  it('closes connections past maxConnections at once, counts them, and serves again when one goes', async () => {
+    await using s = await startServer({ limits: { maxConnections: 3 } });
+    const held = await Promise.all([rawConnect(s.port), rawConnect(s.port), rawConnect(s.port)]);
+    await until(() => s.server.metrics.registry.render().includes('govc_connections_open{http="pending",tls="false"} 3'));
+    const extra = await rawConnect(s.port);
+    expect(await Promise.race([extra.closed().then(() => 'closed'), sleep(2_000).then(() => 'open')])).toBe('closed');
+    expect(s.server.metrics.registry.render()).toContain('govc_limit_hits_total{limit="connections"} 1');
+    held[0]!.socket.destroy();
+    await until(() => s.server.metrics.registry.render().includes('govc_connections_open{http="pending",tls="false"} 2'));
+    expect((await h1(`${s.url}/healthz`)).status).toBe(200);
+    for (const connection of held) connection.socket.destroy();
+  });
+
+  it('refuses an HTTP/1.1 header section over maxHeaderBytes with 431, counts it, and serves the next client', async () => {
+    await using s = await startServer({ limits: { maxHeaderBytes: 4_096 } });
+    const flood = await rawConnect(s.port);
+    flood.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\n${Array.from({ length: 200 }, (_, i) => `x-flood-${i}: ${'y'.repeat(40)}\r\n`).join('')}\r\n`);
+    await flood.closed();
+    expect(flood.received().toString()).toMatch(/^HTTP\/1\.1 431 /);
+    expect(s.server.metrics.registry.render()).toContain('govc_limit_hits_total{limit="header_bytes"} 1');
+    expect((await h1(`${s.url}/healthz`, { headers: { 'x-fine': 'y'.repeat(1_000) } })).status).toBe(200);
+  });
+
+  it('answers a request whose headers never finish with 408 after headersMs, and counts it', async () => {
+    await using s = await startServer({ timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
+    const slow = await rawConnect(s.port);
+    slow.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    await slow.closed();
+    expect(slow.received().toString()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(s.server.metrics.registry.render()).toContain('govc_limit_hits_total{limit="request_timeout"} 1');
+  });
+});
