@@ -71,6 +71,7 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
     bindings: [
       createHttpBinding(handler, {
         observer,
+        privateCache: accessPolicy !== undefined,
         ...(limits.maxMessageBytes === undefined ? {} : { maxMessageBytes: limits.maxMessageBytes }),
         ...(limits.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: limits.maxInflatedBytes }),
       }),

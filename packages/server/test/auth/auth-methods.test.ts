@@ -85,7 +85,7 @@ let base: { commit: string; blob: string };
 beforeAll(async () => {
   const service = createGovcService();
   const accessPolicy = createAccessPolicy(grants);
-  server = await startServer({ accessPolicy, bindings: [createHttpBinding(authorizeHandler(service, accessPolicy))] });
+  server = await startServer({ accessPolicy, bindings: [createHttpBinding(authorizeHandler(service, accessPolicy), { privateCache: true })] });
   const admin = clientFor('1.1', 'admin');
   await admin.createRepository({ repo: 'app-1' });
   await admin.createRepository({ repo: 'other-1' });
@@ -95,12 +95,8 @@ beforeAll(async () => {
 });
 const transports: ReturnType<typeof createHttpTransport>[] = [];
 afterAll(async () => {
-  let t0 = Date.now();
   await Promise.all(transports.map((t) => t.close()));
-  console.log('transports closed', Date.now() - t0);
-  t0 = Date.now();
   await server?.[Symbol.asyncDispose]();
-  console.log('server closed', Date.now() - t0);
 });
 
 function clientFor(httpVersion: '1.1' | '2', who: Who): GovcClient {
@@ -238,6 +234,9 @@ describe('auth with curl, raw blob routes and /metrics included', () => {
     expect((await curl(...bearer(tokens.other), get)).status).toBe(403);
     const read = await curl(...bearer(tokens.reader), get);
     expect(read).toMatchObject({ status: 200, body: 'hello' });
+    // Behind auth no shared cache may hand one caller's blob to another.
+    expect(read.headers).toMatch(/^cache-control: private, max-age=31536000, immutable\r?$/im);
+    expect(read.headers).toMatch(/^vary: authorization\r?$/im);
 
     const post = ['-X', 'POST', '-H', 'content-type: application/octet-stream', '--data-binary', 'raw upload', `${server.url}/v1/repos/app-1/blobs`];
     expect((await curl(...post)).status).toBe(401);

@@ -19,6 +19,12 @@ export interface HttpBindingOptions {
   readonly maxInflatedBytes?: number;
   /** Responses (and stream messages) above this many bytes are gzipped when the client accepts it. Default 1 KiB. */
   readonly compressionThreshold?: number;
+  /**
+   * Raw blob downloads are cacheable only privately (`Cache-Control: private`, `Vary:
+   * Authorization`): set it when the handler is behind auth. Default false: `public`, as any
+   * cache may keep content-addressed bytes that everyone may read.
+   */
+  readonly privateCache?: boolean;
 }
 
 /** The options with every field set. */
@@ -28,4 +34,5 @@ export interface ResolvedHttpBindingOptions {
   readonly maxMessageBytes: number;
   readonly maxInflatedBytes: number;
   readonly compressionThreshold: number;
+  readonly privateCache: boolean;
 }

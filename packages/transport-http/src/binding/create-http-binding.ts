@@ -18,6 +18,7 @@ function resolveOptions(options: HttpBindingOptions): ResolvedHttpBindingOptions
     maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
     maxInflatedBytes: options.maxInflatedBytes ?? 64 * 1024 * 1024,
     compressionThreshold: options.compressionThreshold ?? 1024,
+    privateCache: options.privateCache ?? false,
   };
 }
 
@@ -49,7 +50,7 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
       }
       served.name = exchange.method === 'HEAD' ? 'blob.head' : 'blob.get';
       if (exchange.method !== 'GET' && exchange.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
-      await serveBlobDownload(exchange, repo, decodePathSegment(blob[2]), lookup('DownloadBlob'));
+      await serveBlobDownload(exchange, repo, decodePathSegment(blob[2]), lookup('DownloadBlob'), resolved.privateCache);
       return;
     }
     const name = exchange.path.slice(methodPathPrefix.length);

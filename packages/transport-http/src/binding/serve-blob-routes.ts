@@ -53,14 +53,18 @@ export function parseRange(value: string | undefined, size: number): [number, nu
 
 /**
  * `GET`/`HEAD /v1/repos/<repo>/blobs/<hash>`: the raw bytes, streamed from DownloadBlob as the
- * client reads, with the hash as a strong ETag, immutable caching, and single byte ranges.
+ * client reads, with the hash as a strong ETag, immutable caching (`private` with
+ * `privateCache`), and single byte ranges.
  */
-export async function serveBlobDownload(exchange: Exchange, repo: string, hash: string, download: DownloadFn): Promise<void> {
+export async function serveBlobDownload(exchange: Exchange, repo: string, hash: string, download: DownloadFn, privateCache: boolean): Promise<void> {
   const etag = `"${hash}"`;
+  // Behind auth a shared cache must neither serve one caller's blob to another nor drop the
+  // header that decides: `private`, and `Vary: Authorization` for any cache in between.
   const baseHeaders = {
     etag,
-    'cache-control': 'public, max-age=31536000, immutable',
+    'cache-control': `${privateCache ? 'private' : 'public'}, max-age=31536000, immutable`,
     'accept-ranges': 'bytes',
+    ...(privateCache ? { vary: 'authorization' } : {}),
   };
   const { context, scope } = openHandlerContext(exchange);
   const rangeHeader = headerValue(exchange.headers['range']);
