@@ -54,6 +54,7 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
     metrics,
     accessPolicy: resolved.accessPolicy,
     allowedOrigins: resolved.allowedOrigins,
+    maxHeaderBytes: resolved.limits.maxHeaderBytes,
     ready: () => closing === undefined,
   });
 

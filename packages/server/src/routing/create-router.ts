@@ -29,6 +29,8 @@ export interface RouterOptions {
   /** See `GovcServerOptions.accessPolicy`. */
   readonly accessPolicy: AccessPolicy | undefined;
   readonly allowedOrigins: ReadonlySet<string>;
+  /** Largest HTTP/2 header list, as RFC 9113 counts it (see `GovcServerLimits.maxHeaderBytes`). */
+  readonly maxHeaderBytes: number;
   /** Whether the server takes new work (for `/readyz`). */
   readonly ready: () => boolean;
 }
@@ -48,7 +50,8 @@ function bindingFailedReply(binding: HttpBinding, error: unknown): PlainReply {
 
 /** Creates the router over `bindings`, counting requests and in-flight ones by HTTP version. */
 export function createRouter(options: RouterOptions): Router {
-  const { bindings, metrics, accessPolicy, allowedOrigins, ready } = options;
+  const { bindings, metrics, accessPolicy, allowedOrigins, ready, maxHeaderBytes } = options;
+  const headerBytesHit = metrics.limitHits.labels('header_bytes');
 
   /** The refusal a request meets before any route: loopback safety without tokens, a token for `/metrics` with them. */
   function refusalOf(headers: IncomingHttpHeaders, method: string, builtin: BuiltinRoute | undefined): PlainReply | undefined {
@@ -104,6 +107,12 @@ export function createRouter(options: RouterOptions): Router {
     http2(stream, headers) {
       const path = pathOf(headers[':path'] ?? '');
       const method = headers[':method'] ?? 'GET';
+      // nghttp2 only advertises SETTINGS_MAX_HEADER_LIST_SIZE; the limit is enforced here.
+      if (headerListBytes(headers) > maxHeaderBytes) {
+        headerBytesHit.inc();
+        count('2', 'refused');
+        return sendHttp2(stream, errorReply(431, 'resource_exhausted', `request headers are over the limit of ${maxHeaderBytes} bytes`), method === 'HEAD');
+      }
       const gauge = inFlight['2'];
       gauge.inc();
       stream.once('close', function streamDone() {
@@ -153,6 +162,17 @@ export function createRouter(options: RouterOptions): Router {
 }
 
 function ignore(): void {}
+
+/** A header list's size as RFC 9113 §6.5.2 counts it: name and value bytes plus 32 per field. */
+function headerListBytes(headers: IncomingHttpHeaders): number {
+  let bytes = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) bytes += Buffer.byteLength(name) + Buffer.byteLength(one) + 32;
+  }
+  return bytes;
+}
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

@@ -24,7 +24,9 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
     method: String(headers[':method'] ?? 'GET'),
     path: query < 0 ? path : path.slice(0, query),
     headers,
-    body: countedChunks(stream as AsyncIterable<Buffer>, (bytes) => (bytesIn += bytes)),
+    // A reader that stops early (a body over the limit) must not destroy the stream: the error
+    // response still has to go out on it (and `end()` then drops the rest).
+    body: countedChunks(stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, (bytes) => (bytesIn += bytes)),
     get responded() {
       return stream.headersSent;
     },
