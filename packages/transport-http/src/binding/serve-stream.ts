@@ -21,6 +21,7 @@ async function* requestMessages(exchange: Exchange, method: AnyMethod, codec: Co
     const envelopes = next.done ? (reader.end(), []) : reader.push(next.value);
     for (const envelope of envelopes) {
       if (envelope.flags & envelopeFlags.endStream) throw new GovcError('invalid_argument', 'a request carries no end-of-stream envelope');
+      if (envelope.flags & ~envelopeFlags.compressed) throw new GovcError('invalid_argument', `unknown envelope flags 0x${envelope.flags.toString(16)}`);
       const payload = envelope.flags & envelopeFlags.compressed ? await gzipCompression.decompress(envelope.payload, options.maxInflatedBytes) : envelope.payload;
       yield codec.decode(method.input, payload);
     }
