@@ -119,7 +119,11 @@ export interface GovcServerOptions {
    * `text/plain` bodies on mutating requests.
    */
   readonly accessPolicy?: AccessPolicy;
-  /** Origins (`https://app.example`) whose pages a token-less server answers anyway. Default none. */
+  /**
+   * Origins (`https://app.example`) whose browser pages may call: CORS preflights are answered
+   * and responses carry `Access-Control-Allow-Origin`; a token-less server's guard lets them in.
+   * Default none: CORS is opt-in per origin.
+   */
   readonly allowedOrigins?: readonly string[];
 }
 

@@ -19,6 +19,8 @@ export interface ServeArgs {
   readonly tokens: readonly TokenGrant[] | undefined;
   /** `--log json`: one JSON line per call on stderr. */
   readonly logCalls: boolean;
+  /** `--cors-origin`, repeatable: origins whose browser pages may call (CORS is opt-in). */
+  readonly corsOrigins: readonly string[];
   /** The server's limits from their flags; unset ones keep the server's defaults. */
   readonly limits: {
     readonly maxConnections?: number;
@@ -121,6 +123,7 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
         'data-dir': { type: 'string' },
         tokens: { type: 'string' },
         log: { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
         ...Object.fromEntries(limitFlags.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
@@ -131,7 +134,11 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     throw new UsageError((error as Error).message);
   }
   const help = values.help === true;
-  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined, logCalls: false, limits: {} };
+  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined, logCalls: false, corsOrigins: [], limits: {} };
+  const corsOrigins = values['cors-origin'] ?? [];
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new UsageError(`--cors-origin must be an origin like https://app.example:8443, got ${JSON.stringify(origin)}`);
+  }
   const log = values.log ?? 'off';
   if (log !== 'json' && log !== 'off') throw new UsageError(`--log must be json or off, got ${JSON.stringify(log)}`);
   const limits: Record<string, number> = {};
@@ -158,6 +165,7 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     dataDir,
     tokens,
     logCalls: log === 'json',
+    corsOrigins,
     limits,
   };
 }

@@ -68,6 +68,7 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
     host: args.host,
     ...(args.tls ? { tls: args.tls } : {}),
     ...(accessPolicy ? { accessPolicy } : {}),
+    allowedOrigins: args.corsOrigins,
     bindings: [
       createHttpBinding(handler, {
         observer,

@@ -32,6 +32,8 @@ Options:
                              must be a loopback address, and requests a web page
                              could send (foreign Host or Origin, form bodies) are
                              refused
+      --cors-origin ORIGIN   let pages from ORIGIN (https://app.example) call the
+                             server from a browser (CORS); repeatable; none by default
       --log json|off         one JSON line per call on stderr: time, protocol,
                              method, code, latency, bytes (default off)
 

@@ -11,6 +11,7 @@ import { errorReply, sendHttp1, sendHttp2, type PlainReply } from './plain-reply
 import { pathOf, selectBinding } from './select-binding.js';
 import type { AccessPolicy } from '../auth/access-policy.js';
 import { loopbackRefusal } from './loopback-guard.js';
+import { allowedOriginOf, allowOriginHttp1, allowOriginHttp2, isPreflight, preflightReply } from './cors.js';
 
 /** Serves each request or stream: built-in routes first, then the bindings, else `404`. */
 export interface Router {
@@ -87,6 +88,14 @@ export function createRouter(options: RouterOptions): Router {
         count('1.1', 'refused');
         return sendHttp1(response, refusal);
       }
+      const origin = allowedOriginOf(request.headers, allowedOrigins);
+      if (origin !== undefined) {
+        if (isPreflight(method, request.headers)) {
+          count('1.1', 'preflight');
+          return sendHttp1(response, preflightReply(origin));
+        }
+        allowOriginHttp1(response, origin);
+      }
       if (builtin) {
         count('1.1', builtin);
         return sendHttp1(response, builtinReply(builtin, method, metrics.registry, ready()));
@@ -125,6 +134,14 @@ export function createRouter(options: RouterOptions): Router {
       if (refusal) {
         count('2', 'refused');
         return sendHttp2(stream, refusal, method === 'HEAD');
+      }
+      const origin = allowedOriginOf(headers, allowedOrigins);
+      if (origin !== undefined) {
+        if (isPreflight(method, headers)) {
+          count('2', 'preflight');
+          return sendHttp2(stream, preflightReply(origin), false);
+        }
+        allowOriginHttp2(stream, origin);
       }
       if (builtin) {
         count('2', builtin);

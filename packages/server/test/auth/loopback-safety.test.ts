@@ -68,6 +68,32 @@ describe('a server without tokens, against web pages', () => {
     expect((await call('https://app.example')).status).toBe(200);
   });
 
+  it('answers CORS only for an allowed origin: preflight, then a readable response, over HTTP/1.1 and HTTP/2', async () => {
+    const preflight = { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' } };
+    const ok = await h1(`${server.url}/v1/GetRepository`, preflight);
+    expect(ok.status).toBe(200);
+    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': 'https://app.example', vary: 'origin' });
+    expect(String(ok.headers['access-control-allow-headers'])).toContain('authorization');
+    const call = await h1(`${server.url}/v1/GetRepository`, { method: 'POST', headers: { ...json, origin: 'https://app.example' }, body: '{"repo":"r"}' });
+    expect(call.status).toBe(200);
+    expect(call.headers['access-control-allow-origin']).toBe('https://app.example');
+    const session = await h2Session(server.url);
+    try {
+      const h2Call = await h2(session, '/v1/GetRepository', { method: 'POST', headers: { ...json, origin: 'https://app.example' }, body: '{"repo":"r"}' });
+      expect([h2Call.status, h2Call.headers['access-control-allow-origin']]).toEqual([200, 'https://app.example']);
+      const h2Preflight = await h2(session, '/v1/GetRepository', { method: 'OPTIONS', headers: preflight.headers });
+      expect([h2Preflight.status, h2Preflight.headers['access-control-allow-methods']]).toEqual([200, 'GET, HEAD, POST']);
+    } finally {
+      session.close();
+    }
+    // Another origin gets no CORS headers (and, without tokens, is refused).
+    const foreign = await h1(`${server.url}/v1/GetRepository`, { ...preflight, headers: { ...preflight.headers, origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    // A same-origin call needs no CORS headers.
+    expect((await h1(`${server.url}/healthz`)).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('refuses an upgrade from a foreign Origin', async () => {
     const raw = await rawConnect(server.port);
     raw.socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: https://evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
