@@ -115,9 +115,10 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
 
   function diskRepository(record: RepositoryRecord, dir: string, packed: PackedObjects, journal: RefJournal, state: JournalState): DiskRepository {
     const objectDirs = { objects: join(dir, 'objects'), temp: join(dir, repoTempDirName) };
+    // Each caller left out what was packed when it joined; what got packed since is rare, and
+    // written again harmlessly rather than looked up once more per object.
     const writes = createGroupCommit<NewObject>(async function writeGroup(objects) {
-      const fresh = objects.filter((object) => !packed.has(object.hash));
-      await (fresh.length >= packMinObjects ? putPackedObjects(objectDirs, fresh, syncer, packed) : putLooseObjects(objectDirs, fresh, syncer));
+      await (objects.length >= packMinObjects ? putPackedObjects(objectDirs, objects, packed) : putLooseObjects(objectDirs, objects, syncer));
     });
     return { record, dir, objectDirs, packed, writes, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
   }
@@ -245,9 +246,12 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
 
     async putObjects(name, objects) {
       const repo = repository(name);
-      // Checked before joining a group, so that one bad name cannot fail the others' writes.
-      for (const object of objects) looseObjectPath(object.hash);
-      const fresh = objects.filter((object) => !repo.packed.has(object.hash));
+      const fresh: NewObject[] = [];
+      for (const object of objects) {
+        // Checked before joining a group, so that one bad name cannot fail the others' writes.
+        looseObjectPath(object.hash);
+        if (!repo.packed.has(object.hash)) fresh.push(object);
+      }
       if (fresh.length > 0) await io(name, `writing objects to ${name}`, () => repo.writes.add(fresh));
     },
     async getObject(name, hash) {

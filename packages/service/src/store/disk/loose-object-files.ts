@@ -6,7 +6,7 @@ import { decodeLooseObject, encodeLooseObject, looseObjectPath } from '../../exp
 import { isObjectType } from '../../objects/object-type.js';
 import type { NewObject, ObjectInfo, StoredObject } from '../storage.js';
 import type { DirectorySyncer } from './directory-syncer.js';
-import { tempPath } from './durable-file.js';
+import { tempPath, writeNewFileSynced } from './durable-file.js';
 
 /** Where one repository's loose objects and temp files live. */
 export interface ObjectDirs {
@@ -36,17 +36,39 @@ export function hasLooseObjects(dirs: ObjectDirs, hashes: readonly string[]): Pr
   return Promise.all(hashes.map((hash) => exists(objectFile(dirs, hash))));
 }
 
+// Per repository, the fan-out directories whose own entry in `objects/` is known durable. One
+// that merely exists may have just been made by a concurrent writer (a blob stream, another
+// group) that has not synced `objects/` yet; start-up knows none, since a killed process may
+// have left one unsynced.
+const durableFanOuts = new WeakMap<ObjectDirs, Set<string>>();
+
 /**
- * Creates the fan-out directory of `file` if needed; when it is new, its own entry in `objects/`
- * must become durable too, so `objects/` joins the directories to sync.
+ * Creates the fan-out directory of `file` if needed; unless its entry in `objects/` is known
+ * durable, `objects/` joins the directories to sync.
  */
 async function ensureFanOut(dirs: ObjectDirs, file: string, toSync: Set<string>): Promise<void> {
+  const fanOut = dirname(file);
+  if (durableFanOuts.get(dirs)?.has(fanOut) === true) return;
   try {
-    await mkdir(dirname(file));
-    toSync.add(dirs.objects);
+    await mkdir(fanOut);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  toSync.add(dirs.objects);
+}
+
+/**
+ * Syncs the directories `placeObjectFile` listed: fan-outs first, as `objects/` names them and
+ * they name the files; shared with concurrent writers through `syncer`.
+ */
+async function syncPlaced(dirs: ObjectDirs, toSync: ReadonlySet<string>, syncer: DirectorySyncer): Promise<void> {
+  const fanOuts = [...toSync].filter((dir) => dir !== dirs.objects);
+  await Promise.all(fanOuts.map((dir) => syncer.sync(dir)));
+  if (!toSync.has(dirs.objects)) return;
+  await syncer.sync(dirs.objects);
+  let known = durableFanOuts.get(dirs);
+  if (known === undefined) durableFanOuts.set(dirs, (known = new Set()));
+  for (const fanOut of fanOuts) known.add(fanOut);
 }
 
 /**
@@ -64,13 +86,7 @@ async function writeOne(dirs: ObjectDirs, object: NewObject, toSync: Set<string>
   const temp = tempPath(dirs.temp, object.hash);
   try {
     // Read-only, as git writes loose objects: they never change once named.
-    const handle = await open(temp, 'wx', 0o444);
-    try {
-      await handle.writeFile(encodeLooseObject(object.type, object.body));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(temp, encodeLooseObject(object.type, object.body), 0o444);
     await placeObjectFile(dirs, temp, object.hash, toSync);
   } catch (error) {
     await rm(temp, { force: true });
@@ -102,10 +118,7 @@ export async function putLooseObjects(dirs: ObjectDirs, objects: readonly NewObj
   for (let start = 0; start < missing.length; start += maxWritesInFlight) {
     await Promise.all(missing.slice(start, start + maxWritesInFlight).map((object) => writeOne(dirs, object, toSync)));
   }
-  // Fan-out directories first: `objects/` names them, and they name the files.
-  const fanOuts = [...toSync].filter((dir) => dir !== dirs.objects);
-  await Promise.all(fanOuts.map((dir) => syncer.sync(dir)));
-  if (toSync.has(dirs.objects)) await syncer.sync(dirs.objects);
+  await syncPlaced(dirs, toSync, syncer);
 }
 
 /** Reads and inflates a whole loose object; `undefined` when it is not stored. */

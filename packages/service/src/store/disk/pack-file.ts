@@ -8,7 +8,12 @@ import type { NewObject } from '../storage.js';
 const packTypes: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
 const typesByNumber: readonly (ObjectType | undefined)[] = [undefined, 'commit', 'tree', 'blob', 'tag'];
 
-// As for loose objects: group writes are latency-bound, so cheap compression wins.
+// Bodies up to this size go in as stored (uncompressed) zlib streams built here: deflateSync costs
+// 10-35 µs per call whatever the size (a fresh zlib state each time), most of a small write's
+// CPU, while so few bytes compress to little. Larger bodies are deflated, level 1 as for loose
+// objects: group writes are latency-bound, so cheap compression wins. At most 65535, what one
+// stored block holds.
+const storedMaxBytes = 512;
 const packCompressionLevel = 1;
 
 /** A finished pack and its version-2 index, ready to be written; `name` is the pack's checksum. */
@@ -16,63 +21,183 @@ export interface BuiltPack {
   readonly name: string;
   readonly pack: Buffer;
   readonly index: Buffer;
+  /** The objects packed: those given, each hash once, in hash order (the order of their entries). */
+  readonly objects: readonly NewObject[];
+  /** Where each of `objects`' entries starts, then where the last one ends. */
+  readonly offsets: Uint32Array;
 }
 
-/** git's entry header: type and size, 4 bits of size first, then 7 bits per byte, low groups first. */
-function entryHeader(type: ObjectType, size: number): Buffer {
-  const bytes: number[] = [];
+/** The length of git's entry header for a body of `size`: 4 bits of size, then 7 bits per byte. */
+function entryHeaderLength(size: number): number {
+  let length = 1;
+  for (let rest = Math.floor(size / 16); rest > 0; rest = Math.floor(rest / 128)) length++;
+  return length;
+}
+
+/** Writes git's entry header (type and size, low groups first) at `at`; returns where it ends. */
+function writeEntryHeader(into: Buffer, at: number, type: ObjectType, size: number): number {
   let byte = (packTypes[type] << 4) | (size & 0x0f);
   let rest = Math.floor(size / 16);
   while (rest > 0) {
-    bytes.push(byte | 0x80);
+    into[at++] = byte | 0x80;
     byte = rest & 0x7f;
     rest = Math.floor(rest / 128);
   }
-  bytes.push(byte);
-  return Buffer.from(bytes);
+  into[at++] = byte;
+  return at;
+}
+
+/** The length of the stored zlib stream of `size` bytes: 2-byte header, 5-byte block head, Adler-32. */
+function storedStreamLength(size: number): number {
+  return 2 + 5 + size + 4;
 }
 
 /**
- * Builds a pack (version 2, no deltas) holding `objects` and its `.idx` (version 2: fan-out,
- * sorted names, CRC-32 of each entry, 31-bit offsets), as `git index-pack` would. Callers keep a
- * pack under 2 GiB, so no 64-bit offset table is needed.
+ * Writes `body` (at most 65535 bytes) at `at` as a zlib stream of one stored deflate block
+ * (RFC 1950/1951), as `deflate` level 0 would; returns where it ends. Any inflater reads it.
+ */
+function writeStoredStream(into: Buffer, at: number, body: Uint8Array): number {
+  into[at++] = 0x78; // CMF: deflate, 32 KiB window
+  into[at++] = 0x01; // FLG: no dictionary, check bits making CMF·256 + FLG a multiple of 31
+  into[at++] = 1; // BFINAL, BTYPE 00: stored
+  at = into.writeUInt16LE(body.length, at);
+  at = into.writeUInt16LE(body.length ^ 0xffff, at);
+  into.set(body, at);
+  at += body.length;
+  // Adler-32; the sums cannot overflow a double over 65535 bytes, so one reduction at the end.
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < body.length; i++) {
+    a += body[i]!;
+    b += a;
+  }
+  return into.writeUInt32BE((b % 65521) * 65536 + (a % 65521), at);
+}
+
+// Buckets of the first byte hold a few objects each; past this many, a bucket is sorted by
+// Array#sort rather than by insertion, so crafted hashes cannot make a group quadratic.
+const insertionSortMax = 16;
+
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
+}
+
+/**
+ * `objects` in hash order, each hash once: a counting sort on the first byte, then each bucket
+ * sorted (lowercase hex sorts as the bytes it spells). Hashes must be 40 lowercase hex digits.
+ */
+function sortedUnique(objects: readonly NewObject[]): NewObject[] {
+  const count = objects.length;
+  const buckets = new Uint32Array(257);
+  const keys = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const { hash } = objects[i]!;
+    // Masked so that even a malformed hash lands in some bucket.
+    const key = ((hexValue(hash.charCodeAt(0)) << 4) | hexValue(hash.charCodeAt(1))) & 0xff;
+    keys[i] = key;
+    buckets[key + 1]!++;
+  }
+  for (let key = 0; key < 256; key++) buckets[key + 1]! += buckets[key]!;
+  const sorted = new Array<NewObject>(count);
+  const fill = buckets.slice(0, 256);
+  for (let i = 0; i < count; i++) sorted[fill[keys[i]!]!++] = objects[i]!;
+  const byHash = (x: NewObject, y: NewObject): number => (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0);
+  let kept = 0;
+  for (let key = 0; key < 256; key++) {
+    const start = buckets[key]!;
+    const end = buckets[key + 1]!;
+    if (end - start > insertionSortMax) {
+      const bucket = sorted.slice(start, end).sort(byHash);
+      for (let i = 0; i < bucket.length; i++) sorted[start + i] = bucket[i]!;
+    } else {
+      for (let i = start + 1; i < end; i++) {
+        const object = sorted[i]!;
+        let j = i - 1;
+        for (; j >= start && sorted[j]!.hash > object.hash; j--) sorted[j + 1] = sorted[j]!;
+        sorted[j + 1] = object;
+      }
+    }
+    // Drop repeats, compacting towards the front.
+    for (let i = start; i < end; i++) {
+      if (kept > 0 && sorted[kept - 1]!.hash === sorted[i]!.hash) continue;
+      sorted[kept++] = sorted[i]!;
+    }
+  }
+  sorted.length = kept;
+  return sorted;
+}
+
+/**
+ * Builds a pack (version 2, no deltas) holding `objects`, each hash once, and its `.idx`
+ * (version 2: fan-out, sorted names, CRC-32 of each entry, 31-bit offsets), as
+ * `git index-pack` would, each in one buffer. Entries go in hash order, so that the index lists
+ * them as they lie. Callers keep a pack under 2 GiB, so no 64-bit offset table is needed.
  */
 export function buildPack(objects: readonly NewObject[]): BuiltPack {
-  const header = Buffer.alloc(12);
-  header.write('PACK', 0, 'latin1');
-  header.writeUInt32BE(2, 4);
-  header.writeUInt32BE(objects.length, 8);
-  const parts: Buffer[] = [header];
-  const entries: { name: Buffer; offset: number; crc: number }[] = [];
-  let offset = header.length;
-  for (const object of objects) {
-    const entry = Buffer.concat([entryHeader(object.type, object.body.byteLength), deflateSync(object.body, { level: packCompressionLevel })]);
-    entries.push({ name: Buffer.from(object.hash, 'hex'), offset, crc: crc32(entry) });
-    parts.push(entry);
-    offset += entry.length;
+  const packed = sortedUnique(objects);
+  const count = packed.length;
+  const deflated = new Array<Buffer | undefined>(count);
+  let packLength = 12 + 20;
+  for (let i = 0; i < count; i++) {
+    const { body } = packed[i]!;
+    const zipped = body.byteLength > storedMaxBytes ? deflateSync(body, { level: packCompressionLevel }) : undefined;
+    deflated[i] = zipped;
+    packLength += entryHeaderLength(body.byteLength) + (zipped?.length ?? storedStreamLength(body.byteLength));
   }
-  if (offset >= 2 ** 31) throw new GovcError('internal', 'a group pack must stay under 2 GiB');
-  const body = Buffer.concat(parts, offset);
-  const checksum = createHash('sha1').update(body).digest();
-  const pack = Buffer.concat([body, checksum]);
+  if (packLength - 20 >= 2 ** 31) throw new GovcError('internal', 'a group pack must stay under 2 GiB');
+  const pack = Buffer.allocUnsafe(packLength);
+  pack.write('PACK', 0, 'latin1');
+  pack.writeUInt32BE(2, 4);
+  pack.writeUInt32BE(count, 8);
+  const offsets = new Uint32Array(count + 1);
+  const crcs = new Uint32Array(count);
+  let at = 12;
+  for (let i = 0; i < count; i++) {
+    const { type, body } = packed[i]!;
+    const zipped = deflated[i];
+    offsets[i] = at;
+    const bodyAt = writeEntryHeader(pack, at, type, body.byteLength);
+    const end = zipped ? bodyAt + zipped.copy(pack, bodyAt) : writeStoredStream(pack, bodyAt, body);
+    crcs[i] = crc32(pack.subarray(at, end));
+    at = end;
+  }
+  offsets[count] = at;
+  const checksum = createHash('sha1').update(pack.subarray(0, at)).digest();
+  checksum.copy(pack, at);
+  return { name: checksum.toString('hex'), pack, index: buildIndex(packed, offsets, crcs, checksum), objects: packed, offsets };
+}
 
-  entries.sort((a, b) => Buffer.compare(a.name, b.name));
-  const index = Buffer.alloc(8 + 256 * 4 + entries.length * (20 + 4 + 4) + 40);
+/** The version-2 `.idx` of a pack holding `sorted` (in hash order) at `offsets`, with CRC-32s `crcs`. */
+function buildIndex(sorted: readonly NewObject[], offsets: Uint32Array, crcs: Uint32Array, packChecksum: Buffer): Buffer {
+  const count = sorted.length;
+  const names = 8 + 256 * 4;
+  const crcTable = names + count * 20;
+  const offsetTable = crcTable + count * 4;
+  const end = offsetTable + count * 4;
+  const index = Buffer.allocUnsafe(end + 40);
   index.writeUInt32BE(0xff744f63, 0);
   index.writeUInt32BE(2, 4);
-  let at = 8;
-  let count = 0;
-  for (let byte = 0; byte < 256; byte++) {
-    while (count < entries.length && entries[count]?.name[0] === byte) count++;
-    index.writeUInt32BE(count, at);
-    at += 4;
+  const fanOut = new Uint32Array(256);
+  for (let i = 0; i < count; i++) {
+    const nameAt = names + i * 20;
+    index.write(sorted[i]!.hash, nameAt, 20, 'hex');
+    fanOut[index[nameAt]!]!++;
   }
-  for (const entry of entries) at += entry.name.copy(index, at);
-  for (const entry of entries) at = index.writeUInt32BE(entry.crc, at);
-  for (const entry of entries) at = index.writeUInt32BE(entry.offset, at);
-  at += checksum.copy(index, at);
-  createHash('sha1').update(index.subarray(0, at)).digest().copy(index, at);
-  return { name: checksum.toString('hex'), pack, index };
+  let total = 0;
+  for (let byte = 0; byte < 256; byte++) {
+    total += fanOut[byte]!;
+    index.writeUInt32BE(total, 8 + byte * 4);
+  }
+  for (let i = 0; i < count; i++) {
+    index.writeUInt32BE(crcs[i]!, crcTable + i * 4);
+    index.writeUInt32BE(offsets[i]!, offsetTable + i * 4);
+  }
+  packChecksum.copy(index, end);
+  createHash('sha1')
+    .update(index.subarray(0, end + 20))
+    .digest()
+    .copy(index, end + 20);
+  return index;
 }
 
 /** Where an object lies in a pack: from `offset` to `end` (the next entry or the checksum). */

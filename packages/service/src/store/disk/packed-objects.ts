@@ -1,26 +1,16 @@
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { GovcError } from '@govc/core';
 import { isHash } from '../../objects/hash.js';
 import type { NewObject, ObjectInfo, StoredObject } from '../storage.js';
-import type { DirectorySyncer } from './directory-syncer.js';
-import { tempPath } from './durable-file.js';
+import { fsyncDirectory, tempPath, writeNewFileSynced } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
 import { buildPack, parsePackEntry, readPackIndex, type PackEntry } from './pack-file.js';
 
 /** Every packed object of one repository, by hash; kept in memory, filled at start-up. */
 export type PackedObjects = Map<string, PackEntry>;
-
-async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx', 0o444);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * Loads the indexes of `objects/pack`. A `.pack` without its `.idx` is what a crash between the
@@ -45,31 +35,34 @@ export async function loadPackedObjects(dirs: ObjectDirs): Promise<PackedObjects
 }
 
 /**
- * Writes the objects not yet packed as one pack + `.idx` (version 2): two file fsyncs and one
- * directory fsync for the whole group, instead of one fsync per loose object. Records them in
- * `packed` once durable.
+ * Writes `objects` as one pack + `.idx` (version 2): two file syncs in parallel and one directory
+ * fsync for the whole group, instead of one fsync per loose object. Records them in `packed`
+ * once durable. The caller leaves out what is packed already; one left in (packed meanwhile)
+ * is packed again, which git accepts, as it does an object both loose and packed.
  */
-export async function putPackedObjects(dirs: ObjectDirs, objects: readonly NewObject[], syncer: DirectorySyncer, packed: PackedObjects): Promise<void> {
-  const unique = new Map<string, NewObject>();
-  for (const object of objects) if (!packed.has(object.hash)) unique.set(object.hash, object);
-  // No check for loose copies: git accepts an object both loose and packed, and a stat per
-  // object would cost more than packing the few duplicates again.
-  const missing = [...unique.values()];
-  if (missing.length === 0) return;
-  const built = buildPack(missing);
+export async function putPackedObjects(dirs: ObjectDirs, objects: readonly NewObject[], packed: PackedObjects): Promise<void> {
+  if (objects.length === 0) return;
+  // Each hash once, though writers may have sent the same object in one group.
+  const built = buildPack(objects);
   const packDir = join(dirs.objects, 'pack');
+  const pack = join(packDir, `pack-${built.name}.pack`);
   const packTemp = tempPath(dirs.temp, `pack-${built.name}.pack`);
   const indexTemp = tempPath(dirs.temp, `pack-${built.name}.idx`);
-  const pack = join(packDir, `pack-${built.name}.pack`);
   try {
-    await Promise.all([writeSynced(packTemp, built.pack), writeSynced(indexTemp, built.index)]);
-    await rename(packTemp, pack);
-    await rename(indexTemp, join(packDir, `pack-${built.name}.idx`));
-  } finally {
+    // Read-only, as git leaves pack files.
+    const written = await Promise.allSettled([writeNewFileSynced(packTemp, built.pack, 0o444), writeNewFileSynced(indexTemp, built.index, 0o444)]);
+    for (const result of written) if (result.status === 'rejected') throw result.reason;
+    // The `.idx` goes last: git only sees a pack through its index. Renames are made inline
+    // (see durable-file.ts).
+    renameSync(packTemp, pack);
+    renameSync(indexTemp, join(packDir, `pack-${built.name}.idx`));
+  } catch (error) {
     await Promise.all([rm(packTemp, { force: true }), rm(indexTemp, { force: true })]);
+    throw error;
   }
-  await syncer.sync(packDir);
-  readPackIndex(built.index, pack, built.pack.length, packed);
+  await fsyncDirectory(packDir);
+  const { offsets } = built;
+  built.objects.forEach((object, i) => packed.set(object.hash, { pack, offset: offsets[i]!, end: offsets[i + 1]! }));
 }
 
 async function readEntry(entry: PackEntry, limit = Infinity): Promise<ReturnType<typeof parsePackEntry>> {
