@@ -1,5 +1,5 @@
 import { GovcError } from '@govc/core';
-import { hashObject } from '../objects/hash.js';
+import { createObjectHasher, hashObject } from '../objects/hash.js';
 import type { ObjectType } from '../objects/object-type.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from './ref-updates.js';
 import { sliceBlob } from './slice-blob.js';
@@ -59,7 +59,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
 
   function reserve(repo: MemoryRepository, bytes: number): void {
     if (usedBytes + bytes > memoryLimit) {
-      throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
+      throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
     }
     usedBytes += bytes;
     repo.bytes += bytes;
@@ -69,6 +69,43 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     if (repo.objects.has(hash)) return;
     reserve(repo, body.byteLength + perObjectOverhead);
     repo.objects.set(hash, { type, size: body.byteLength, body });
+  }
+
+  function checkRoom(bytes: number): void {
+    if (usedBytes + bytes + perObjectOverhead > memoryLimit) {
+      throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
+    }
+  }
+
+  /** A blob of declared size, copied once into its final buffer and hashed as it arrives. */
+  async function receiveBlob(chunks: AsyncIterable<Uint8Array>, declaredSize: number): Promise<{ hash: string; body: Uint8Array }> {
+    const hasher = createObjectHasher('blob', declaredSize);
+    checkRoom(declaredSize);
+    const body = new Uint8Array(declaredSize);
+    for await (const chunk of chunks) {
+      const at = hasher.received;
+      hasher.update(chunk); // throws past the declared size, before the copy could overflow
+      body.set(chunk, at);
+    }
+    return { hash: hasher.digest(), body };
+  }
+
+  /** A blob of unknown size: its chunks are copied (they may be views into larger buffers), then joined. */
+  async function collectBlob(chunks: AsyncIterable<Uint8Array>): Promise<{ hash: string; body: Uint8Array }> {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of chunks) {
+      size += chunk.byteLength;
+      checkRoom(size);
+      parts.push(own(chunk));
+    }
+    const body = new Uint8Array(size);
+    let offset = 0;
+    for (const part of parts) {
+      body.set(part, offset);
+      offset += part.byteLength;
+    }
+    return { hash: hashObject('blob', body), body };
   }
 
   return {
@@ -98,7 +135,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       for (const object of objects) if (!repo.objects.has(object.hash)) needed += object.body.byteLength + perObjectOverhead;
       // All or nothing: check the whole group against the limit before keeping any of it.
       if (usedBytes + needed > memoryLimit) {
-        throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
+        throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
       }
       for (const object of objects) if (!repo.objects.has(object.hash)) put(repo, object.hash, object.type, repo.slab.copy(object.body));
     },
@@ -121,31 +158,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
 
     async writeBlob(name, chunks, declaredSize): Promise<WrittenBlob> {
       const repo = repository(name);
-      const parts: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of chunks) {
-        size += chunk.byteLength;
-        if (declaredSize !== undefined && size > declaredSize) {
-          throw new GovcError('invalid_argument', `upload is larger than its declared size ${declaredSize}`);
-        }
-        if (usedBytes + size + perObjectOverhead > memoryLimit) {
-          throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`);
-        }
-        parts.push(own(chunk));
-      }
-      if (declaredSize !== undefined && size !== declaredSize) {
-        throw new GovcError('invalid_argument', `upload has ${size} bytes, declared ${declaredSize}`);
-      }
-      const body = new Uint8Array(size);
-      let offset = 0;
-      for (const part of parts) {
-        body.set(part, offset);
-        offset += part.byteLength;
-      }
-      const hash = hashObject('blob', body);
+      const { hash, body } = declaredSize === undefined ? await collectBlob(chunks) : await receiveBlob(chunks, declaredSize);
       if (!repos.has(name)) throw new GovcError('not_found', `repository ${JSON.stringify(name)} was deleted`);
       put(repo, hash, 'blob', body);
-      return { hash, size };
+      return { hash, size: body.byteLength };
     },
     async *readBlob(name, hash, offset, chunkSize) {
       yield* sliceBlob(hash, repository(name).objects.get(hash), offset, chunkSize);

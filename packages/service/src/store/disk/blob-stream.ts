@@ -1,64 +1,51 @@
 import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createDeflate, createInflate } from 'node:zlib';
+import { rm } from 'node:fs/promises';
+import { createInflate } from 'node:zlib';
 import { GovcError } from '@govc/core';
 import { createObjectHasher, objectHeader } from '../../objects/hash.js';
 import type { WrittenBlob } from '../storage.js';
 import type { DirectorySyncer } from './directory-syncer.js';
 import { tempPath } from './durable-file.js';
+import { openFileAppender } from './file-appender.js';
 import { objectFile, placeObjectFile, type ObjectDirs } from './loose-object-files.js';
-
-// Level 0 (stored blocks): git reads it, and a large upload then costs no CPU for compression.
-const blobCompressionLevel = 0;
-
-// Large output chunks mean few write calls: 16 KiB (zlib's default) capped uploads near 100 MB/s.
-const deflateChunkBytes = 1024 * 1024;
+import { createStoredZlibWriter, storedZlibBytes } from './stored-zlib.js';
 
 /**
- * Streams `size` bytes of blob body into a temp loose object: header first, then the body through
- * a streaming deflate, hashed on the way. Returns the hash; the file is fsynced, not yet placed.
+ * Streams `size` bytes of blob body into a temp loose object: the header, then the body, hashed
+ * and framed as stored deflate blocks on the way. Returns the hash; the file is fsynced, not yet placed.
  */
 async function writeLooseBlobFile(temp: string, size: number, body: AsyncIterable<Uint8Array>): Promise<string> {
   const hasher = createObjectHasher('blob', size);
-  const handle = await open(temp, 'wx', 0o444);
+  const header = objectHeader('blob', size);
+  const appender = await openFileAppender(temp, { durable: true, expectedBytes: storedZlibBytes(header.length + size), mode: 0o444 });
   try {
-    await pipeline(
-      Readable.from(
-        (async function* hashedBody() {
-          yield objectHeader('blob', size);
-          for await (const chunk of body) {
-            hasher.update(chunk);
-            yield chunk;
-          }
-        })(),
-        { objectMode: false },
-      ),
-      createDeflate({ level: blobCompressionLevel, chunkSize: deflateChunkBytes }),
-      async function writeDeflated(deflated: AsyncIterable<Buffer>) {
-        for await (const chunk of deflated) await handle.write(chunk);
-      },
-    );
+    const zlib = createStoredZlibWriter(header.length + size, (bytes) => appender.append(bytes));
+    await zlib.write(header);
+    for await (const chunk of body) {
+      hasher.update(chunk);
+      await zlib.write(chunk);
+    }
     const hash = hasher.digest();
-    await handle.sync();
+    await zlib.end();
+    await appender.finish();
     return hash;
   } finally {
-    await handle.close();
+    await appender.close();
   }
 }
 
 /** Copies the upload to a spool file (without a size, git's header cannot be written yet). */
 async function spool(path: string, chunks: AsyncIterable<Uint8Array>): Promise<number> {
-  const handle = await open(path, 'wx');
+  const appender = await openFileAppender(path, { durable: false, mode: 0o600 });
   let size = 0;
   try {
     for await (const chunk of chunks) {
-      await handle.write(chunk);
+      await appender.append(chunk);
       size += chunk.byteLength;
     }
+    await appender.finish();
   } finally {
-    await handle.close();
+    await appender.close();
   }
   return size;
 }
@@ -66,7 +53,7 @@ async function spool(path: string, chunks: AsyncIterable<Uint8Array>): Promise<n
 /**
  * Streams a blob to disk without holding it in memory. With `declaredSize` the loose object is
  * written directly (a mismatch is `invalid_argument`); without, the bytes are spooled to a temp
- * file first, then hashed and deflated from it. Resolves once the object is durable.
+ * file first, then hashed and framed from it. Resolves once the object is durable.
  */
 export async function writeBlobStream(
   dirs: ObjectDirs,

@@ -3,6 +3,7 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { GovcError } from '@govc/core';
 import type { ObjectType } from '../../objects/object-type.js';
 import type { NewObject } from '../storage.js';
+import { storedZlibBytes, writeStoredZlib } from './stored-zlib.js';
 
 // The type numbers of git's pack format; deltas (6, 7) are never written or read here.
 const packTypes: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
@@ -47,32 +48,6 @@ function writeEntryHeader(into: Buffer, at: number, type: ObjectType, size: numb
   return at;
 }
 
-/** The length of the stored zlib stream of `size` bytes: 2-byte header, 5-byte block head, Adler-32. */
-function storedStreamLength(size: number): number {
-  return 2 + 5 + size + 4;
-}
-
-/**
- * Writes `body` (at most 65535 bytes) at `at` as a zlib stream of one stored deflate block
- * (RFC 1950/1951), as `deflate` level 0 would; returns where it ends. Any inflater reads it.
- */
-function writeStoredStream(into: Buffer, at: number, body: Uint8Array): number {
-  into[at++] = 0x78; // CMF: deflate, 32 KiB window
-  into[at++] = 0x01; // FLG: no dictionary, check bits making CMF·256 + FLG a multiple of 31
-  into[at++] = 1; // BFINAL, BTYPE 00: stored
-  at = into.writeUInt16LE(body.length, at);
-  at = into.writeUInt16LE(body.length ^ 0xffff, at);
-  into.set(body, at);
-  at += body.length;
-  // Adler-32; the sums cannot overflow a double over 65535 bytes, so one reduction at the end.
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < body.length; i++) {
-    a += body[i]!;
-    b += a;
-  }
-  return into.writeUInt32BE((b % 65521) * 65536 + (a % 65521), at);
-}
 
 // Buckets of the first byte hold a few objects each; past this many, a bucket is sorted by
 // Array#sort rather than by insertion, so crafted hashes cannot make a group quadratic.
@@ -142,7 +117,7 @@ export function buildPack(objects: readonly NewObject[]): BuiltPack {
     const { body } = packed[i]!;
     const zipped = body.byteLength > storedMaxBytes ? deflateSync(body, { level: packCompressionLevel }) : undefined;
     deflated[i] = zipped;
-    packLength += entryHeaderLength(body.byteLength) + (zipped?.length ?? storedStreamLength(body.byteLength));
+    packLength += entryHeaderLength(body.byteLength) + (zipped?.length ?? storedZlibBytes(body.byteLength));
   }
   if (packLength - 20 >= 2 ** 31) throw new GovcError('internal', 'a group pack must stay under 2 GiB');
   const pack = Buffer.allocUnsafe(packLength);
@@ -157,7 +132,7 @@ export function buildPack(objects: readonly NewObject[]): BuiltPack {
     const zipped = deflated[i];
     offsets[i] = at;
     const bodyAt = writeEntryHeader(pack, at, type, body.byteLength);
-    const end = zipped ? bodyAt + zipped.copy(pack, bodyAt) : writeStoredStream(pack, bodyAt, body);
+    const end = zipped ? bodyAt + zipped.copy(pack, bodyAt) : writeStoredZlib(pack, bodyAt, body);
     crcs[i] = crc32(pack.subarray(at, end));
     at = end;
   }
