@@ -7,6 +7,7 @@ export { isOwnOrAllowedOrigin, loopbackRefusal } from './routing/loopback-guard.
 export * from './logging/call-log.js';
 export type * from './server-options.js';
 export * from './metrics/server-metrics.js';
+export * from './metrics/store-metrics.js';
 export * from './metrics/metrics-registry.js';
 export * from './metrics/counter.js';
 export * from './metrics/gauge.js';

@@ -71,6 +71,11 @@ describe('govc command line', () => {
     await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"r"}']);
     const big = await curl(`${url}/v1/repos/r/blobs`, ['-H', 'content-type: application/octet-stream', '--data-binary', 'x'.repeat(3000)]);
     expect([big.status, JSON.parse(big.body).code]).toEqual([429, 'resource_exhausted']);
+    const metrics = (await curl(`${url}/metrics`)).body;
+    expect(metrics).toContain('govc_store_repositories 1');
+    expect(metrics).toContain('govc_store_limit_bytes 2000');
+    expect(metrics).toMatch(/^govc_store_bytes \d+$/m);
+    expect(metrics).toContain('govc_limit_hits_total{limit="memory"} 1');
     govc.child.kill('SIGTERM');
     expect(await govc.exited).toBe(0);
     expect(govc.stderr()).toContain('SIGTERM');

@@ -112,6 +112,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     get description() {
       return `memory (limit ${memoryLimit} bytes, ${usedBytes} used)`;
     },
+    usage() {
+      return { repositories: repos.size, bytes: usedBytes, limitBytes: memoryLimit };
+    },
 
     async createRepository(record) {
       if (repos.has(record.name)) throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);

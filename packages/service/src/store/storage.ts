@@ -60,6 +60,14 @@ export interface OutcomeRecord {
   readonly data: Uint8Array;
 }
 
+/** How much a store holds, for metrics; what a store cannot tell cheaply is `undefined`. */
+export interface StoreUsage {
+  readonly repositories: number;
+  /** Bytes of content held (the memory store's count against its limit). */
+  readonly bytes: number | undefined;
+  readonly limitBytes: number | undefined;
+}
+
 /** What a streamed blob write produced. */
 export interface WrittenBlob {
   readonly hash: string;
@@ -78,6 +86,8 @@ export interface WrittenBlob {
 export interface Storage {
   /** A short description for banners and logs, e.g. `memory (limit 1 GiB)`. */
   readonly description: string;
+  /** What it holds now, cheaply read (for `/metrics`). */
+  usage(): StoreUsage;
 
   /** `outcomes` become durable with the repository (a durable store keeps them; memory need not). */
   createRepository(record: RepositoryRecord, outcomes?: readonly OutcomeRecord[]): Promise<void>;

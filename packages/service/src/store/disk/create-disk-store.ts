@@ -195,6 +195,10 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
 
   const store: Storage = {
     description: `disk (${dataDir})`,
+    usage() {
+      // The bytes on disk would take a walk of every repository: left to the file system's tools.
+      return { repositories: repos.size, bytes: undefined, limitBytes: undefined };
+    },
 
     async createRepository(record, outcomes = []) {
       checkRepoName(record.name);
