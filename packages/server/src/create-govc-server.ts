@@ -90,6 +90,7 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
 
   const tls = resolved.tls && createTlsAcceptor(resolved.tls, timeouts.sniffMs);
   const connectionsHit = metrics.limitHits.labels('connections');
+  const sniffTimeoutHit = metrics.limitHits.labels('sniff_timeout');
   const listener = createServer(function onConnection(socket: Socket) {
     if (tracker.size >= resolved.limits.maxConnections) {
       connectionsHit.inc();
@@ -107,9 +108,14 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
         handOver(connection, tlsSocket, tlsSocket.alpnProtocol === 'h2' ? '2' : '1.1');
       });
     } else {
-      sniffProtocol(socket, timeouts.sniffMs, function onSniffed(protocol) {
-        if (protocol) handOver(connection, socket, protocol === 'h2' ? '2' : '1.1');
-      });
+      sniffProtocol(
+        socket,
+        timeouts.sniffMs,
+        function onSniffed(protocol) {
+          if (protocol) handOver(connection, socket, protocol === 'h2' ? '2' : '1.1');
+        },
+        () => sniffTimeoutHit.inc(),
+      );
     }
   });
 

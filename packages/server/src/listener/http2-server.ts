@@ -14,6 +14,7 @@ export interface Http2Handlers {
  */
 export function createHttp2Server(options: ResolvedServerOptions, handlers: Http2Handlers): Http2Server {
   const { http2, timeouts } = options;
+  const idleHit = options.metrics.limitHits.labels('idle_timeout');
   const server = createServer({
     settings: { maxConcurrentStreams: http2.maxConcurrentStreams, initialWindowSize: http2.initialWindowSize, maxHeaderListSize: options.limits.maxHeaderBytes },
   });
@@ -22,7 +23,7 @@ export function createHttp2Server(options: ResolvedServerOptions, handlers: Http
     session.once('connect', function raiseConnectionWindow() {
       if (!session.destroyed) session.setLocalWindowSize(http2.connectionWindowSize);
     });
-    if (timeouts.idleMs > 0) closeWhenIdle(session, timeouts.idleMs);
+    if (timeouts.idleMs > 0) closeWhenIdle(session, timeouts.idleMs, () => idleHit.inc());
     handlers.session(session);
   });
   server.on('stream', handlers.stream);
@@ -33,12 +34,14 @@ export function createHttp2Server(options: ResolvedServerOptions, handlers: Http
  * Closes `session` with GOAWAY once it has had no open stream for `idleMs`. Not Node's session
  * timeout, which counts any silence, so it would cut a quiet long-lived stream (WatchRefs).
  */
-function closeWhenIdle(session: ServerHttp2Session, idleMs: number): void {
+function closeWhenIdle(session: ServerHttp2Session, idleMs: number, onClose: () => void): void {
   let open = 0;
   let timer: NodeJS.Timeout | undefined;
   function arm(): void {
     timer = setTimeout(function closeIdleSession() {
-      if (!session.closed && !session.destroyed) session.close();
+      if (session.closed || session.destroyed) return;
+      onClose();
+      session.close();
     }, idleMs);
     timer.unref();
   }

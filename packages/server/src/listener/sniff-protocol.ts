@@ -21,11 +21,18 @@ export function classifyFirstBytes(bytes: Uint8Array): SniffedProtocol | undefin
  * Reads `socket`'s first bytes until `classifyFirstBytes` decides, puts them back with
  * `unshift()` so that the HTTP server handed the socket next reads them again, and calls
  * `done` with the protocol. If the socket ends, fails or stays silent past `timeoutMs` (0: no
- * limit) first, it is destroyed and `done(undefined)` is called. `done` is called once.
+ * limit) first, it is destroyed and `done(undefined)` is called (after `onTimeout` for the
+ * latter). `done` is called once.
  */
-export function sniffProtocol(socket: Duplex, timeoutMs: number, done: (protocol: SniffedProtocol | undefined) => void): void {
+export function sniffProtocol(socket: Duplex, timeoutMs: number, done: (protocol: SniffedProtocol | undefined) => void, onTimeout?: () => void): void {
   let seen: Buffer | undefined;
-  const timer = timeoutMs > 0 ? setTimeout(function onSniffTimeout() { give(undefined); }, timeoutMs) : undefined;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(function onSniffTimeout() {
+          onTimeout?.();
+          give(undefined);
+        }, timeoutMs)
+      : undefined;
 
   function give(protocol: SniffedProtocol | undefined): void {
     clearTimeout(timer);

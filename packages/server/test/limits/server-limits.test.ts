@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { h1, rawConnect, sleep } from '../fixtures/clients.js';
+import { h1, h2Session, rawConnect, sleep } from '../fixtures/clients.js';
 import { startServer } from '../fixtures/test-server.js';
 
 async function until(condition: () => boolean, ms = 2_000): Promise<void> {
@@ -28,6 +28,18 @@ describe('server limits', () => {
     expect(flood.received().toString()).toMatch(/^HTTP\/1\.1 431 /);
     expect(s.server.metrics.registry.render()).toContain('govc_limit_hits_total{limit="header_bytes"} 1');
     expect((await h1(`${s.url}/healthz`, { headers: { 'x-fine': 'y'.repeat(1_000) } })).status).toBe(200);
+  });
+
+  it('closes a connection that says nothing within sniffMs, and an HTTP/2 session idle for idleMs, counting both', async () => {
+    await using s = await startServer({ timeouts: { sniffMs: 200, idleMs: 300 } });
+    const silent = await rawConnect(s.port);
+    expect(await Promise.race([silent.closed().then(() => 'closed'), sleep(3_000).then(() => 'open')])).toBe('closed');
+    const session = await h2Session(s.url);
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    expect(await Promise.race([closed.then(() => 'closed'), sleep(3_000).then(() => 'open')])).toBe('closed');
+    const text = s.server.metrics.registry.render();
+    expect(text).toContain('govc_limit_hits_total{limit="sniff_timeout"} 1');
+    expect(text).toContain('govc_limit_hits_total{limit="idle_timeout"} 1');
   });
 
   it('answers a request whose headers never finish with 408 after headersMs, and counts it', async () => {
