@@ -49,6 +49,7 @@ describe('govc command line', () => {
     [['serve', '--max-header-bytes', '10'], /--max-header-bytes must be a whole number from 1024/],
     [['serve', '--max-message-bytes', 'lots'], /--max-message-bytes must be a whole number/],
     [['serve', '--idle-timeout-ms', '-5'], /--idle-timeout-ms/],
+    [['serve', '--max-batch-ops', '1001'], /--max-batch-ops must be a whole number from 1 to 1000, got "1001"/],
     [['serve', '--tokens', '/nonexistent/tokens.json'], /cannot read --tokens \/nonexistent\/tokens\.json: ENOENT/],
     [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
     [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], /cannot read --tls-cert \/nonexistent\/cert\.pem: ENOENT/],
@@ -93,12 +94,15 @@ describe('govc command line', () => {
   });
 
   it('logs one JSON line per call with --log json, and applies limit flags', async () => {
-    await using govc = spawnCli(['serve', '--port', '0', '--log', 'json', '--max-message-bytes', '2048']);
+    await using govc = spawnCli(['serve', '--port', '0', '--log', 'json', '--max-message-bytes', '2048', '--max-batch-ops', '2']);
     const [, url] = await govc.line(/^govc listening on (http:\/\/\S+) /m);
     const create = await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"r"}']);
     expect(create.status).toBe(200);
     const big = await curl(`${url}/v1/StoreBlob`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ repo: 'r', content: 'A'.repeat(4_000) })]);
     expect(big.status).toBe(429);
+    const batch = { repo: 'r', operations: ['a', 'b', 'c'].map((id) => ({ id, method: 'GetRepository', request: {} })) };
+    const tooMany = await curl(`${url}/v1/BatchOperations`, ['-H', 'content-type: application/json', '-d', JSON.stringify(batch)]);
+    expect([tooMany.status, JSON.parse(tooMany.body).code]).toEqual([400, 'invalid_argument']);
     const metrics = await curl(`${url}/metrics`);
     expect(metrics.body).toContain('govc_limit_hits_total{limit="message_bytes"} 1');
     govc.child.kill('SIGTERM');
@@ -111,6 +115,7 @@ describe('govc command line', () => {
     expect(calls.map((c) => [c.method, c.code, c.limit])).toEqual([
       ['CreateRepository', 'ok', undefined],
       ['StoreBlob', 'resource_exhausted', 'message_bytes'],
+      ['BatchOperations', 'invalid_argument', 'batch_ops'],
     ]);
   });
 

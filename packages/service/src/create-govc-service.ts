@@ -10,7 +10,7 @@ import {
   type ServiceHandler,
 } from '@govc/core';
 import type { IdempotencyOptions } from './idempotency/idempotency-memory.js';
-import { batchOperations } from './methods/batch-operations.js';
+import { batchOperations, maxBatchOps } from './methods/batch-operations.js';
 import { repoOps } from './methods/repo-ops.js';
 import { downloadBlob, uploadBlob, watchRefs } from './methods/stream-methods.js';
 import { ServiceState } from './service-state.js';
@@ -26,8 +26,19 @@ export interface GovcServiceOptions {
   readonly idempotency?: IdempotencyOptions;
   /** Ref events kept per repository for WatchRefs resumes. Default 10,000. */
   readonly watchHistory?: number;
+  /**
+   * Most ops one BatchOperations may carry; more is `invalid_argument`. Default and most 1,000,
+   * as SPEC.md fixes it; lower it to bound what one call can cost.
+   */
+  readonly maxBatchOps?: number;
   /** The clock for `createdAt` and default commit times. Default `Date.now`. */
   readonly now?: () => number;
+}
+
+function batchBound(value: number | undefined): number {
+  if (value === undefined) return maxBatchOps;
+  if (!Number.isSafeInteger(value) || value < 1 || value > maxBatchOps) throw new RangeError(`maxBatchOps must be a whole number from 1 to ${maxBatchOps}, got ${value}`);
+  return value;
 }
 
 /** The govc service: a `ServiceHandler` for any transport, plus its store and a way to close it. */
@@ -46,6 +57,7 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
     store: options.store ?? createMemoryStore(),
     idempotency: options.idempotency ?? {},
     watchHistory: options.watchHistory ?? 10_000,
+    maxBatchOps: batchBound(options.maxBatchOps),
     now: options.now ?? Date.now,
   });
 

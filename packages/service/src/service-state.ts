@@ -12,6 +12,7 @@ export interface ServiceStateOptions {
   readonly store: Storage;
   readonly idempotency: IdempotencyOptions;
   readonly watchHistory: number;
+  readonly maxBatchOps: number;
   readonly now: () => number;
 }
 
@@ -23,6 +24,8 @@ export class ServiceState {
   readonly store: Storage;
   readonly idempotency: IdempotencyMemory;
   readonly now: () => number;
+  /** Most ops one batch may carry. */
+  readonly maxBatchOps: number;
   readonly #watchHistory: number;
   readonly #repos = new Map<string, { log: RefEventLog; refs: RefView }>();
   readonly #locks = new KeyedLock();
@@ -35,6 +38,7 @@ export class ServiceState {
     this.idempotency = new IdempotencyMemory(options.idempotency);
     this.now = options.now;
     this.#watchHistory = options.watchHistory;
+    this.maxBatchOps = options.maxBatchOps;
   }
 
   /** The repository's live parts (its event log and its directly-moving refs), made on first use. */

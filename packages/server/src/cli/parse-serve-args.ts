@@ -28,6 +28,7 @@ export interface ServeArgs {
     readonly maxStreams?: number;
     readonly maxMessageBytes?: number;
     readonly maxInflatedBytes?: number;
+    readonly maxBatchOps?: number;
     readonly idleTimeoutMs?: number;
     readonly headersTimeoutMs?: number;
     readonly requestTimeoutMs?: number;
@@ -41,6 +42,7 @@ const limitFlags = [
   ['max-streams', 'maxStreams', 1, 10_000],
   ['max-message-bytes', 'maxMessageBytes', 1_024, 2 * 1024 ** 3],
   ['max-inflated-bytes', 'maxInflatedBytes', 1_024, 2 * 1024 ** 3],
+  ['max-batch-ops', 'maxBatchOps', 1, 1_000],
   ['idle-timeout-ms', 'idleTimeoutMs', 0, 86_400_000],
   ['headers-timeout-ms', 'headersTimeoutMs', 0, 3_600_000],
   ['request-timeout-ms', 'requestTimeoutMs', 0, 86_400_000],

@@ -58,7 +58,7 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
     io.stderr.write(`govc: cannot open the store in ${args.dataDir}: ${(error as Error).message}\n`);
     return 1;
   }
-  const service = createGovcService({ store });
+  const service = createGovcService({ store, ...(args.limits.maxBatchOps === undefined ? {} : { maxBatchOps: args.limits.maxBatchOps }) });
   const metrics = createServerMetrics();
   registerStoreMetrics(metrics.registry, store);
   const accessPolicy = args.tokens && createAccessPolicy(args.tokens);

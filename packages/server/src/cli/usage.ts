@@ -44,6 +44,7 @@ govc_limit_hits_total on /metrics):
       --max-streams N        HTTP/2 streams in flight per connection (default 256)
       --max-message-bytes N  one request body or stream message (default 16 MiB)
       --max-inflated-bytes N what a gzip body may inflate to (default 64 MiB)
+      --max-batch-ops N      operations in one BatchOperations (default and most 1000)
       --idle-timeout-ms N    idle keep-alive / HTTP/2 connection (default 30000)
       --headers-timeout-ms N HTTP/1.1 headers complete (default 15000)
       --request-timeout-ms N HTTP/1.1 request complete (default 300000)

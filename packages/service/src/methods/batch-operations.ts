@@ -15,7 +15,7 @@ import type { ServiceState } from '../service-state.js';
 import { storeBlobs } from './blob-ops.js';
 import { repoOps } from './repo-ops.js';
 
-/** Most ops one batch may carry. */
+/** Most ops one batch may carry, as SPEC.md fixes it; a server may set a lower bound. */
 export const maxBatchOps = 1000;
 
 interface Remembered {
@@ -69,8 +69,8 @@ export async function batchOperations(
   ctx: OpContext,
   request: BatchOperationsRequest,
 ): Promise<BatchOperationsResponse> {
-  if (request.operations.length > maxBatchOps) {
-    throw new GovcError('invalid_argument', `at most ${maxBatchOps} operations per batch, got ${request.operations.length}`, { limit: 'batch_ops' });
+  if (request.operations.length > state.maxBatchOps) {
+    throw new GovcError('invalid_argument', `at most ${state.maxBatchOps} operations per batch, got ${request.operations.length}`, { limit: 'batch_ops' });
   }
   const staged = request.atomic ? stagedRefView(state.store, ctx.repo) : undefined;
   // An atomic batch's ops run one by one on refs of their own; the final swap catches any race.

@@ -15,6 +15,16 @@ async function setup(options: Parameters<typeof createGovcService>[0] = {}): Pro
 }
 
 describe('the service', () => {
+  it('bounds a batch by maxBatchOps (at most SPEC.md’s 1,000), naming the limit', async () => {
+    expect(() => createGovcService({ maxBatchOps: 1_001 })).toThrow('maxBatchOps must be a whole number from 1 to 1000');
+    expect(() => createGovcService({ maxBatchOps: 0 })).toThrow(RangeError);
+    const { client, close } = await setup({ maxBatchOps: 2 });
+    const operations = ['a', 'b', 'c'].map((id) => ({ id, method: 'GetRepository', request: {} }));
+    await expect(client.batchOperations({ repo: 'r', operations })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('at most 2') });
+    expect((await client.batchOperations({ repo: 'r', operations: operations.slice(0, 2) })).results).toHaveLength(2);
+    await close();
+  });
+
   it('reports the package version in Health', async () => {
     const { client, close } = await setup();
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
