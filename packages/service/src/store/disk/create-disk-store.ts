@@ -19,6 +19,7 @@ import {
   type ObjectDirs,
 } from './loose-object-files.js';
 import { loadPackedObjects, putPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
+import { createPackConsolidator, readPackedWithRetry, type ConsolidationOptions, type PackConsolidator } from './pack-consolidation.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
 import { journalSnapshot, RefJournal, type JournalState } from './ref-journal.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from '../ref-updates.js';
@@ -40,6 +41,11 @@ export interface DiskStoreOptions {
    * packs to consolidate.
    */
   readonly packMinObjects?: number;
+  /**
+   * Background merging of the small packs group writes leave. Defaults: look every 8 packs,
+   * merge once 16 packs under 8 MiB are there, at most 64 MiB at a time.
+   */
+  readonly consolidation?: ConsolidationOptions;
 }
 
 interface DiskRepository {
@@ -48,6 +54,8 @@ interface DiskRepository {
   readonly objectDirs: ObjectDirs;
   /** Objects in this repository's packs (the rest are loose files). */
   readonly packed: PackedObjects;
+  /** Merges the small packs that group writes leave, in the background. */
+  readonly consolidator: PackConsolidator;
   /** Where `putObjects` calls meet, so that concurrent ones share one pack or one set of syncs. */
   readonly writes: GroupCommit<NewObject>;
   /** Where ref steps and the outcomes guarding them become durable. */
@@ -117,10 +125,15 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     const objectDirs = { objects: join(dir, 'objects'), temp: join(dir, repoTempDirName) };
     // Each caller left out what was packed when it joined; what got packed since is rare, and
     // written again harmlessly rather than looked up once more per object.
+    // Consolidation only saves git (and start-up) from many small packs: a failed one leaves
+    // every object readable where it was, and a later one tries again.
+    const consolidator = createPackConsolidator(objectDirs, packed, options.consolidation ?? {}, function consolidationFailed() {});
     const writes = createGroupCommit<NewObject>(async function writeGroup(objects) {
-      await (objects.length >= packMinObjects ? putPackedObjects(objectDirs, objects, packed) : putLooseObjects(objectDirs, objects, syncer));
+      if (objects.length < packMinObjects) return putLooseObjects(objectDirs, objects, syncer);
+      await putPackedObjects(objectDirs, objects, packed);
+      consolidator.packWritten();
     });
-    return { record, dir, objectDirs, packed, writes, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
+    return { record, dir, objectDirs, packed, writes, consolidator, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
   }
 
   try {
@@ -234,6 +247,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       return refLocks.run(name, async function deleteRepositoryInOrder() {
         const repo = stillThere(name);
         repos.delete(name);
+        await repo.consolidator.idle();
         await repo.journal.close().catch(() => undefined);
         // Rename out of repos/ first, durably: a crash then never leaves half a repository visible.
         const trash = tempPath(trashDir, name);
@@ -261,12 +275,12 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     async getObject(name, hash) {
       const repo = repository(name);
       const entry = repo.packed.get(hash);
-      return io(name, `reading object ${hash}`, () => (entry ? readPackedObject(entry) : readLooseObject(repo.objectDirs, hash)));
+      return io(name, `reading object ${hash}`, () => (entry ? readPackedWithRetry(repo.packed, hash, entry, readPackedObject) : readLooseObject(repo.objectDirs, hash)));
     },
     async getObjectInfo(name, hash) {
       const repo = repository(name);
       const entry = repo.packed.get(hash);
-      return io(name, `reading object ${hash}`, () => (entry ? readPackedObjectInfo(entry) : readLooseObjectInfo(repo.objectDirs, hash)));
+      return io(name, `reading object ${hash}`, () => (entry ? readPackedWithRetry(repo.packed, hash, entry, readPackedObjectInfo) : readLooseObjectInfo(repo.objectDirs, hash)));
     },
     async hasObjects(name, hashes) {
       const repo = repository(name);
@@ -297,7 +311,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
         return;
       }
       // Packed objects come from whole messages, so they are small enough to read at once.
-      yield* sliceBlob(hash, await readPackedObject(entry), offset, chunkSize);
+      yield* sliceBlob(hash, await readPackedWithRetry(repo.packed, hash, entry, readPackedObject), offset, chunkSize);
     },
 
     async getRef(name, ref) {
@@ -338,6 +352,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       if (closed) return;
       closed = true;
       await Promise.allSettled([...inFlight]);
+      await Promise.all([...repos.values()].map((repo) => repo.consolidator.idle()));
       await Promise.all([...repos.values()].map((repo) => repo.journal.close().catch(() => undefined)));
       repos.clear();
       await lock.release();

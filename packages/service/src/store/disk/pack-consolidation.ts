@@ -1,0 +1,127 @@
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NewObject } from '../storage.js';
+import { fsyncDirectory } from './durable-file.js';
+import type { ObjectDirs } from './loose-object-files.js';
+import { putPackedObjects, readPackedObject, type PackedObjects } from './packed-objects.js';
+import { readPackIndex, type PackEntry } from './pack-file.js';
+
+/** When and how much to consolidate; see {@link createPackConsolidator}. */
+export interface ConsolidationOptions {
+  /** Look at the pack directory after this many packs were written. Default 8. */
+  readonly checkEvery?: number;
+  /** Merge once at least this many small packs are there. Default 16. */
+  readonly minPacks?: number;
+  /** A pack under this many bytes is small. Default 8 MiB. */
+  readonly smallPackBytes?: number;
+  /** At most this many bytes of packs merged at once: the objects pass through memory. Default 64 MiB. */
+  readonly maxBytes?: number;
+}
+
+/** Merges a repository's small packs in the background; see {@link createPackConsolidator}. */
+export interface PackConsolidator {
+  /** Tells it a pack was written; now and then this starts a consolidation, not awaited. */
+  packWritten(): void;
+  /** Resolves once no consolidation runs (for `close()` and tests). */
+  idle(): Promise<void>;
+}
+
+interface SmallPack {
+  readonly pack: string;
+  readonly index: string;
+  readonly bytes: number;
+}
+
+async function smallPacks(packDir: string, smallPackBytes: number): Promise<SmallPack[]> {
+  const names = new Set(await readdir(packDir));
+  const found: SmallPack[] = [];
+  for (const name of names) {
+    if (!/^pack-[0-9a-f]{40}\.pack$/.test(name)) continue;
+    const index = name.replace(/\.pack$/, '.idx');
+    if (!names.has(index)) continue;
+    const { size } = await stat(join(packDir, name));
+    if (size < smallPackBytes) found.push({ pack: join(packDir, name), index: join(packDir, index), bytes: size });
+  }
+  return found.sort((a, b) => a.bytes - b.bytes);
+}
+
+/**
+ * Background consolidation of the small packs that group commit leaves (one per write group):
+ * once `minPacks` small ones are there, up to `maxBytes` of them are read, their objects that the
+ * repository still finds in them are written as one new pack (durable, as any group), the
+ * in-memory index moves to it, and only then are the old `.idx` and `.pack` removed (index first,
+ * so git never sees a pack without one). A crash in between leaves objects in two packs, which
+ * git and the store's start-up accept. A reader that took an entry of a removed pack retries
+ * with the index's current entry (see `readPackedWithRetry`). One consolidation runs at a time.
+ */
+export function createPackConsolidator(
+  dirs: ObjectDirs,
+  packed: PackedObjects,
+  options: ConsolidationOptions,
+  onError: (error: unknown) => void,
+): PackConsolidator {
+  const checkEvery = options.checkEvery ?? 8;
+  const minPacks = options.minPacks ?? 16;
+  const smallPackBytes = options.smallPackBytes ?? 8 * 1024 * 1024;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const packDir = join(dirs.objects, 'pack');
+  let written = 0;
+  let running: Promise<void> | undefined;
+
+  async function consolidate(): Promise<void> {
+    const chosen: SmallPack[] = [];
+    let total = 0;
+    for (const candidate of await smallPacks(packDir, smallPackBytes)) {
+      if (total + candidate.bytes > maxBytes) break;
+      chosen.push(candidate);
+      total += candidate.bytes;
+    }
+    if (chosen.length < minPacks) return;
+    const objects: NewObject[] = [];
+    for (const { pack, index, bytes } of chosen) {
+      const inPack = new Map<string, PackEntry>();
+      readPackIndex(await readFile(index), pack, bytes, inPack);
+      for (const [hash, entry] of inPack) {
+        // Only what the repository still reads from this pack; a later group may hold a copy.
+        if (packed.get(hash)?.pack !== pack) continue;
+        const { type, body } = await readPackedObject(entry);
+        objects.push({ hash, type, body });
+      }
+    }
+    await putPackedObjects(dirs, objects, packed);
+    for (const { pack, index } of chosen) {
+      await rm(index, { force: true });
+      await rm(pack, { force: true });
+    }
+    await fsyncDirectory(packDir);
+  }
+
+  return {
+    packWritten() {
+      written++;
+      if (written % checkEvery !== 0 || running) return;
+      running = consolidate()
+        .catch(onError)
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    async idle() {
+      await running;
+    },
+  };
+}
+
+/**
+ * Reads a packed object through `read`; when consolidation removed its pack after the entry was
+ * looked up (`ENOENT`), reads it again from where the index points now.
+ */
+export async function readPackedWithRetry<T>(packed: PackedObjects, hash: string, entry: PackEntry, read: (entry: PackEntry) => Promise<T>): Promise<T> {
+  try {
+    return await read(entry);
+  } catch (error) {
+    const moved = packed.get(hash);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || moved === undefined || moved === entry) throw error;
+    return read(moved);
+  }
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashObject } from '../../../src/objects/hash.js';
+import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
+import { createPackConsolidator, readPackedWithRetry } from '../../../src/store/disk/pack-consolidation.js';
+import { putPackedObjects, readPackedObject, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
+import type { NewObject } from '../../../src/store/storage.js';
+import { createGitSandbox, type GitSandbox } from '../../objects/git-sandbox.js';
+
+let sandbox: GitSandbox;
+beforeAll(() => {
+  sandbox = createGitSandbox();
+});
+afterAll(() => sandbox.remove());
+
+const blob = (body: Uint8Array): NewObject => ({ hash: hashObject('blob', body), type: 'blob', body });
+const record = { name: 'r', defaultBranch: 'main', createdAt: 1 };
+// Packs of three objects each, merged once four small ones are there, looked at every fourth pack.
+const options = { packMinObjects: 2, consolidation: { checkEvery: 4, minPacks: 4 } };
+
+async function packCount(dataDir: string): Promise<number> {
+  return (await readdir(join(dataDir, 'repos', 'r.git', 'objects', 'pack'))).filter((name) => name.endsWith('.pack')).length;
+}
+
+describe('pack consolidation', () => {
+  it('merges the small packs of many groups into few, durably, with every object readable and git content', async () => {
+    const dataDir = join(sandbox.dir, 'merge');
+    const store = await createDiskStore({ dataDir, ...options });
+    await store.createRepository(record);
+    const written: NewObject[] = [];
+    for (let group = 0; group < 16; group++) {
+      const objects = [blob(randomBytes(40)), blob(randomBytes(700)), blob(new TextEncoder().encode(`group ${group}`))];
+      written.push(...objects);
+      await store.putObjects('r', objects);
+    }
+    await store.close(); // waits for a consolidation still running
+    expect(await packCount(dataDir)).toBeLessThan(16);
+
+    const reopened = await createDiskStore({ dataDir, ...options });
+    try {
+      for (const object of written) {
+        const stored = await reopened.getObject('r', object.hash);
+        expect(Buffer.from(stored!.body).equals(Buffer.from(object.body))).toBe(true);
+      }
+      const gitDir = join(dataDir, 'repos', 'r.git');
+      expect(sandbox.run(['--git-dir', gitDir, 'fsck', '--strict', '--full']).status).toBe(0);
+      const packs = (await readdir(join(gitDir, 'objects', 'pack'))).filter((name) => name.endsWith('.idx'));
+      for (const index of packs) expect(sandbox.run(['verify-pack', join(gitDir, 'objects', 'pack', index)]).status).toBe(0);
+      const listed = sandbox.git(['--git-dir', gitDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)']).split('\n');
+      expect(new Set(listed)).toEqual(new Set(written.map((object) => object.hash)));
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('lets a read that looked its entry up before the merge find the object in the new pack', async () => {
+    const dirs = { objects: join(sandbox.dir, 'stale', 'objects'), temp: join(sandbox.dir, 'stale', 'tmp') };
+    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
+    await mkdir(dirs.temp, { recursive: true });
+    const packed: PackedObjects = new Map();
+    const objects = Array.from({ length: 4 }, () => blob(randomBytes(100)));
+    for (const object of objects) await putPackedObjects(dirs, [object], packed);
+    const first = objects[0]!;
+    const stale = packed.get(first.hash)!;
+    const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2 }, (error) => {
+      throw error;
+    });
+    consolidator.packWritten();
+    await consolidator.idle();
+    expect(packed.get(first.hash)!.pack).not.toBe(stale.pack);
+    await expect(readPackedObject(stale)).rejects.toMatchObject({ code: 'ENOENT' });
+    const read = await readPackedWithRetry(packed, first.hash, stale, readPackedObject);
+    expect(Buffer.from(read.body).equals(Buffer.from(first.body))).toBe(true);
+    expect((await readdir(join(dirs.objects, 'pack'))).filter((name) => name.endsWith('.pack'))).toHaveLength(1);
+  });
+
+  it('keeps reads working while packs are merged and removed under them', async () => {
+    const dataDir = join(sandbox.dir, 'reads');
+    const store = await createDiskStore({ dataDir, ...options });
+    await store.createRepository(record);
+    const written: NewObject[] = [];
+    let writing = true;
+    const failures: unknown[] = [];
+    async function readLoop(): Promise<number> {
+      let reads = 0;
+      // Bounded: it stops when the writes are done, and each pass reads what was written so far.
+      while (writing) {
+        for (const object of written.slice()) {
+          try {
+            const [stored, info] = await Promise.all([store.getObject('r', object.hash), store.getObjectInfo('r', object.hash)]);
+            if (stored?.body.byteLength !== object.body.byteLength || info?.size !== object.body.byteLength) failures.push(new Error(`wrong ${object.hash}`));
+          } catch (error) {
+            failures.push(error);
+          }
+          reads++;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return reads;
+    }
+    const reader = readLoop();
+    for (let group = 0; group < 24; group++) {
+      const objects = [blob(randomBytes(30)), blob(randomBytes(300)), blob(randomBytes(3_000))];
+      await store.putObjects('r', objects);
+      written.push(...objects);
+    }
+    writing = false;
+    expect(await reader).toBeGreaterThan(0);
+    await store.close();
+    expect(failures).toEqual([]);
+    expect(await packCount(dataDir)).toBeLessThan(24);
+  });
+});
