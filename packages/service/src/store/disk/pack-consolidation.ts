@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { NewObject } from '../storage.js';
 import { fsyncDirectory } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
-import { putPackedObjects, readPackedObject, type PackedObjects } from './packed-objects.js';
+import { decodePackEntry, putPackedObjects, type PackedObjects } from './packed-objects.js';
 import { readPackIndex, type PackEntry } from './pack-file.js';
 
 /** When and how much to consolidate; see {@link createPackConsolidator}. */
@@ -81,10 +81,12 @@ export function createPackConsolidator(
     for (const { pack, index, bytes } of chosen) {
       const inPack = new Map<string, PackEntry>();
       readPackIndex(await readFile(index), pack, bytes, inPack);
+      // Small packs are read whole, once: not one open and read per object.
+      const content = await readFile(pack);
       for (const [hash, entry] of inPack) {
         // Only what the repository still reads from this pack; a later group may hold a copy.
         if (packed.get(hash)?.pack !== pack) continue;
-        const { type, body } = await readPackedObject(entry);
+        const { type, body } = decodePackEntry(content.subarray(entry.offset, entry.end), pack);
         objects.push({ hash, type, body });
       }
     }

@@ -65,29 +65,35 @@ export async function putPackedObjects(dirs: ObjectDirs, objects: readonly NewOb
   built.objects.forEach((object, i) => packed.set(object.hash, { pack, offset: offsets[i]!, end: offsets[i + 1]! }));
 }
 
-async function readEntry(entry: PackEntry, limit = Infinity): Promise<ReturnType<typeof parsePackEntry>> {
+/** The bytes of a pack entry (at most `limit` of them), read from its pack file. */
+async function readEntryBytes(entry: PackEntry, limit = Infinity): Promise<Buffer> {
   const handle = await open(entry.pack, 'r');
   try {
     const length = Math.min(entry.end - entry.offset, limit);
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, entry.offset);
     if (bytesRead !== length) throw new GovcError('data_loss', `${entry.pack} is truncated`);
-    return parsePackEntry(buffer);
+    return buffer;
   } finally {
     await handle.close();
   }
 }
 
+/** Inflates one pack entry's bytes (header and deflated body) into the object; `data_loss` if they disagree. */
+export function decodePackEntry(bytes: Buffer, pack: string): StoredObject {
+  const { type, size, deflated } = parsePackEntry(bytes);
+  const body = inflateSync(deflated);
+  if (body.length !== size) throw new GovcError('data_loss', `${pack}: an entry's size does not match its header`);
+  return { type, size, body };
+}
+
 /** Reads and inflates one packed object. */
 export async function readPackedObject(entry: PackEntry): Promise<StoredObject> {
-  const { type, size, deflated } = await readEntry(entry);
-  const body = inflateSync(deflated);
-  if (body.length !== size) throw new GovcError('data_loss', `${entry.pack}: an entry's size does not match its header`);
-  return { type, size, body };
+  return decodePackEntry(await readEntryBytes(entry), entry.pack);
 }
 
 /** A packed object's type and size, from its entry header alone. */
 export async function readPackedObjectInfo(entry: PackEntry): Promise<ObjectInfo> {
   // A type-and-size header of a size below 2^53 fits in 9 bytes.
-  const { type, size } = await readEntry(entry, 16);
+  const { type, size } = parsePackEntry(await readEntryBytes(entry, 16));
   return { type, size };
 }
