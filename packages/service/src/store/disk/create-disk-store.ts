@@ -42,8 +42,8 @@ export interface DiskStoreOptions {
    */
   readonly packMinObjects?: number;
   /**
-   * Background merging of the small packs group writes leave. Defaults: look every 8 packs,
-   * merge once 16 packs under 8 MiB are there, at most 64 MiB at a time.
+   * Background merging of the small packs group writes leave. Defaults: look every 8 packs once
+   * writes pause for 500 ms, merge once 16 packs under 8 MiB are there, at most 64 MiB at a time.
    */
   readonly consolidation?: ConsolidationOptions;
 }

@@ -10,6 +10,12 @@ import { readPackIndex, type PackEntry } from './pack-file.js';
 export interface ConsolidationOptions {
   /** Look at the pack directory after this many packs were written. Default 8. */
   readonly checkEvery?: number;
+  /**
+   * …once the repository has had no new pack for this long, ms, so that merging does not take
+   * the CPU from a burst of writes; after `checkEvery` × 16 packs without such a pause it looks
+   * anyway. Default 500 ms; 0 looks at once.
+   */
+  readonly quietMs?: number;
   /** Merge once at least this many small packs are there. Default 16. */
   readonly minPacks?: number;
   /** A pack under this many bytes is small. Default 8 MiB. */
@@ -22,7 +28,7 @@ export interface ConsolidationOptions {
 export interface PackConsolidator {
   /** Tells it a pack was written; now and then this starts a consolidation, not awaited. */
   packWritten(): void;
-  /** Resolves once no consolidation runs (for `close()` and tests). */
+  /** Drops a look still waiting for quiet and resolves once no consolidation runs (`close()`, delete). */
   idle(): Promise<void>;
 }
 
@@ -47,7 +53,8 @@ async function smallPacks(packDir: string, smallPackBytes: number): Promise<Smal
 
 /**
  * Background consolidation of the small packs that group commit leaves (one per write group):
- * once `minPacks` small ones are there, up to `maxBytes` of them are read, their objects that the
+ * once `minPacks` small ones of similar size are there (see the geometric rule below), up to
+ * `maxBytes` of them are read, their objects that the
  * repository still finds in them are written as one new pack (durable, as any group), the
  * in-memory index moves to it, and only then are the old `.idx` and `.pack` removed (index first,
  * so git never sees a pack without one). A crash in between leaves objects in two packs, which
@@ -61,18 +68,36 @@ export function createPackConsolidator(
   onError: (error: unknown) => void,
 ): PackConsolidator {
   const checkEvery = options.checkEvery ?? 8;
+  const quietMs = options.quietMs ?? 500;
   const minPacks = options.minPacks ?? 16;
   const smallPackBytes = options.smallPackBytes ?? 8 * 1024 * 1024;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const packDir = join(dirs.objects, 'pack');
   let written = 0;
+  let due = 0;
   let running: Promise<void> | undefined;
+  let quiet: NodeJS.Timeout | undefined;
+
+  function start(): void {
+    clearTimeout(quiet);
+    quiet = undefined;
+    due = 0;
+    if (running) return;
+    running = consolidate()
+      .catch(onError)
+      .finally(() => {
+        running = undefined;
+      });
+  }
 
   async function consolidate(): Promise<void> {
     const chosen: SmallPack[] = [];
     let total = 0;
+    // Geometric, smallest first: a pack more than twice the size of all smaller ones together
+    // stays (and so do the larger ones after it), so a merged pack is rewritten only once the
+    // new ones add up to half of it — each object is copied O(log n) times, not at every merge.
     for (const candidate of await smallPacks(packDir, smallPackBytes)) {
-      if (total + candidate.bytes > maxBytes) break;
+      if (total + candidate.bytes > maxBytes || (chosen.length >= 2 && candidate.bytes > 2 * total)) break;
       chosen.push(candidate);
       total += candidate.bytes;
     }
@@ -101,14 +126,17 @@ export function createPackConsolidator(
   return {
     packWritten() {
       written++;
-      if (written % checkEvery !== 0 || running) return;
-      running = consolidate()
-        .catch(onError)
-        .finally(() => {
-          running = undefined;
-        });
+      if (written % checkEvery === 0) due++;
+      if (due === 0) return;
+      if (quietMs === 0 || due >= 16) return start();
+      clearTimeout(quiet);
+      quiet = setTimeout(start, quietMs);
+      quiet.unref();
     },
     async idle() {
+      // A look still waiting for quiet is dropped: closing should not start a merge.
+      clearTimeout(quiet);
+      quiet = undefined;
       await running;
     },
   };

@@ -18,7 +18,7 @@ afterAll(() => sandbox.remove());
 const blob = (body: Uint8Array): NewObject => ({ hash: hashObject('blob', body), type: 'blob', body });
 const record = { name: 'r', defaultBranch: 'main', createdAt: 1 };
 // Packs of three objects each, merged once four small ones are there, looked at every fourth pack.
-const options = { packMinObjects: 2, consolidation: { checkEvery: 4, minPacks: 4 } };
+const options = { packMinObjects: 2, consolidation: { checkEvery: 4, minPacks: 4, quietMs: 0 } };
 
 async function packCount(dataDir: string): Promise<number> {
   return (await readdir(join(dataDir, 'repos', 'r.git', 'objects', 'pack'))).filter((name) => name.endsWith('.pack')).length;
@@ -64,7 +64,7 @@ describe('pack consolidation', () => {
     for (const object of objects) await putPackedObjects(dirs, [object], packed);
     const first = objects[0]!;
     const stale = packed.get(first.hash)!;
-    const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2 }, (error) => {
+    const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2, quietMs: 0 }, (error) => {
       throw error;
     });
     consolidator.packWritten();
@@ -74,6 +74,25 @@ describe('pack consolidation', () => {
     const read = await readPackedWithRetry(packed, first.hash, stale, readPackedObject);
     expect(Buffer.from(read.body).equals(Buffer.from(first.body))).toBe(true);
     expect((await readdir(join(dirs.objects, 'pack'))).filter((name) => name.endsWith('.pack'))).toHaveLength(1);
+  });
+
+  it('waits for a pause in the writes before it merges', async () => {
+    const dirs = { objects: join(sandbox.dir, 'quiet', 'objects'), temp: join(sandbox.dir, 'quiet', 'tmp') };
+    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
+    await mkdir(dirs.temp, { recursive: true });
+    const packed: PackedObjects = new Map();
+    const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2, quietMs: 200 }, (error) => {
+      throw error;
+    });
+    const packs = async () => (await readdir(join(dirs.objects, 'pack'))).filter((name) => name.endsWith('.pack')).length;
+    for (let i = 0; i < 4; i++) {
+      await putPackedObjects(dirs, [blob(randomBytes(50))], packed);
+      consolidator.packWritten();
+    }
+    expect(await packs()).toBe(4); // still writing: nothing merged yet
+    for (let waited = 0; (await packs()) > 1 && waited < 3_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await consolidator.idle();
+    expect(await packs()).toBe(1);
   });
 
   it('keeps reads working while packs are merged and removed under them', async () => {
