@@ -22,8 +22,9 @@ export interface GovcServerTimeouts {
    */
   readonly headersMs?: number;
   /**
-   * To receive an HTTP/1.1 request completely, body included. Default 300 s (Node's own): long
-   * enough for a large streamed upload on a slow link.
+   * To receive a request completely, body included: HTTP/1.1 answers `408`, an HTTP/2 stream
+   * still receiving is reset with CANCEL. Default 300 s (Node's own): long enough for a large
+   * streamed upload on a slow link.
    */
   readonly requestMs?: number;
   /**

@@ -47,6 +47,6 @@ govc_limit_hits_total on /metrics):
       --max-batch-ops N      operations in one BatchOperations (default and most 1000)
       --idle-timeout-ms N    idle keep-alive / HTTP/2 connection (default 30000)
       --headers-timeout-ms N HTTP/1.1 headers complete (default 15000)
-      --request-timeout-ms N HTTP/1.1 request complete (default 300000)
+      --request-timeout-ms N whole request received, HTTP/1.1 or 2 (default 300000)
   -h, --help                 show this help
 `;

@@ -1,4 +1,4 @@
-import { createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import { constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { ResolvedServerOptions } from '../server-options.js';
 
 /** What the HTTP/2 side hands on. */
@@ -26,8 +26,31 @@ export function createHttp2Server(options: ResolvedServerOptions, handlers: Http
     if (timeouts.idleMs > 0) closeWhenIdle(session, timeouts.idleMs, () => idleHit.inc());
     handlers.session(session);
   });
+  if (timeouts.requestMs > 0) {
+    const requestTimeoutHit = options.metrics.limitHits.labels('request_timeout');
+    server.on('stream', function limitRequestTime(stream: ServerHttp2Stream) {
+      cancelIfRequestUnfinished(stream, timeouts.requestMs, () => requestTimeoutHit.inc());
+    });
+  }
   server.on('stream', handlers.stream);
   return server;
+}
+
+/**
+ * As `requestTimeout` does for HTTP/1.1: a client that has not finished sending its request
+ * `requestMs` after the stream opened (a stalled upload) gets RST_STREAM CANCEL, which ends the
+ * call with `canceled` on our side. Responses that take long (a watch) are not limited.
+ */
+function cancelIfRequestUnfinished(stream: ServerHttp2Stream, requestMs: number, onCancel: () => void): void {
+  const timer = setTimeout(function requestTimedOut() {
+    if (stream.destroyed || stream.closed || stream.state.remoteClose !== 0) return;
+    onCancel();
+    stream.close(constants.NGHTTP2_CANCEL);
+  }, requestMs);
+  timer.unref();
+  stream.once('close', function clearRequestTimer() {
+    clearTimeout(timer);
+  });
 }
 
 /**

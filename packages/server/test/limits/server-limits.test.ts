@@ -1,3 +1,5 @@
+import { createGovcService } from '@govc/service';
+import { createHttpBinding } from '@govc/transport-http';
 import { describe, expect, it } from 'vitest';
 import { h1, h2Session, rawConnect, sleep } from '../fixtures/clients.js';
 import { startServer } from '../fixtures/test-server.js';
@@ -40,6 +42,31 @@ describe('server limits', () => {
     const text = s.server.metrics.registry.render();
     expect(text).toContain('govc_limit_hits_total{limit="sniff_timeout"} 1');
     expect(text).toContain('govc_limit_hits_total{limit="idle_timeout"} 1');
+  });
+
+  it('cancels an HTTP/2 request body that stalls past requestMs, counts it, and serves the session on', async () => {
+    const service = createGovcService();
+    await service.CreateRepository({ repo: 'r' }, { signal: undefined, deadline: undefined, headers: {}, caller: '' });
+    await using s = await startServer({ bindings: [createHttpBinding(service)], timeouts: { headersMs: 200, requestMs: 400 } });
+    const session = await h2Session(s.url);
+    try {
+      const stalled = session.request({ ':method': 'POST', ':path': '/v1/UploadBlob', 'content-type': 'application/govc-stream+json' });
+      stalled.on('error', () => {});
+      const first = Buffer.from(JSON.stringify({ repo: 'r', size: 10 }));
+      const envelope = Buffer.alloc(5 + first.length);
+      envelope.writeUInt32BE(first.length, 1);
+      first.copy(envelope, 5);
+      stalled.write(envelope); // and never the rest, nor the end
+      const closed = new Promise<number | undefined>((resolve) => stalled.once('close', () => resolve(stalled.rstCode)));
+      expect(await Promise.race([closed, sleep(3_000).then(() => 'still open')])).toBe(8); // CANCEL
+      expect(s.server.metrics.registry.render()).toContain('govc_limit_hits_total{limit="request_timeout"} 1');
+      const healthy = session.request({ ':path': '/healthz' });
+      const status = await new Promise<number>((resolve) => healthy.once('response', (headers) => resolve(Number(headers[':status']))));
+      healthy.resume();
+      expect(status).toBe(200);
+    } finally {
+      session.close();
+    }
   });
 
   it('answers a request whose headers never finish with 408 after headersMs, and counts it', async () => {
