@@ -2,6 +2,7 @@ import { createGovcService } from '@govc/service';
 import { createHttpBinding } from '@govc/transport-http';
 import { describe, expect, it } from 'vitest';
 import { h1, h2Session, rawConnect, sleep } from '../fixtures/clients.js';
+import { clientPreface, frame, frameFlags, frameType, parseFrames, postHeaderBlock } from '../fixtures/h2-frames.js';
 import { startServer } from '../fixtures/test-server.js';
 
 async function until(condition: () => boolean, ms = 2_000): Promise<void> {
@@ -67,6 +68,24 @@ describe('server limits', () => {
     } finally {
       session.close();
     }
+  });
+
+  it('refuses HTTP/2 streams past the stream limit with REFUSED_STREAM, even before the client acknowledged it', async () => {
+    await using s = await startServer({ bindings: [createHttpBinding(createGovcService())], http2: { maxConcurrentStreams: 4 } });
+    const raw = await rawConnect(s.port);
+    // Ten calls whose bodies never come, so that each would stay in flight; our SETTINGS never acked.
+    const block = postHeaderBlock('/v1/GetRepository', `127.0.0.1:${s.port}`);
+    const parts = [clientPreface, frame(frameType.settings, 0, 0)];
+    for (let i = 0; i < 10; i++) parts.push(frame(frameType.headers, frameFlags.endHeaders, 2 * i + 1, block));
+    raw.socket.write(Buffer.concat(parts));
+    const refused = (): number[] =>
+      parseFrames(raw.received())
+        .filter((f) => f.type === frameType.rstStream && f.payload.readUInt32BE(0) === 7) // REFUSED_STREAM
+        .map((f) => f.streamId);
+    for (let waited = 0; refused().length < 6 && waited < 3_000; waited += 10) await sleep(10);
+    expect(refused().sort((a, b) => a - b)).toEqual([9, 11, 13, 15, 17, 19]);
+    raw.socket.destroy();
+    expect((await h1(`${s.url}/healthz`)).status).toBe(200);
   });
 
   it('answers a request whose headers never finish with 408 after headersMs, and counts it', async () => {
