@@ -37,11 +37,13 @@ Options:
       --log json|off         one JSON line per call on stderr: time, protocol,
                              method, code, latency, bytes (default off)
 
-Limits (a client over one gets resource_exhausted, 431 or 408, and it counts in
-govc_limit_hits_total on /metrics):
+Limits (a client over one gets resource_exhausted, invalid_argument, 431 or 408,
+or a closed connection or stream; each hit counts in govc_limit_hits_total on
+/metrics, except refused HTTP/2 streams):
       --max-connections N    open connections (default 4096)
       --max-header-bytes N   one request's headers (default 16384)
-      --max-streams N        HTTP/2 streams in flight per connection (default 256)
+      --max-streams N        HTTP/2 calls in flight per connection; more are
+                             refused with REFUSED_STREAM (default 256)
       --max-message-bytes N  one request body or stream message (default 16 MiB)
       --max-inflated-bytes N what a gzip body may inflate to (default 64 MiB)
       --max-batch-ops N      operations in one BatchOperations (default and most 1000)
