@@ -90,6 +90,8 @@ export class ServiceState {
     if (!idempotencyKeyPattern.test(key)) {
       throw new GovcError('invalid_argument', 'idempotency key must be 1-256 printable ASCII characters');
     }
+    // A store that ends with the process keeps no outcome records: none are made for it.
+    if (!this.store.durable) return this.idempotency.run({ caller, repo, method, key }, request, () => work(noDurableOutcome));
     await this.#restore(repo);
     return this.idempotency.run({ caller, repo, method, key }, request, (recordOutcome) => work((outcome) => [recordOutcome(outcome)]));
   }

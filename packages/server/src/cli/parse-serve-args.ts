@@ -3,6 +3,7 @@ import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { GovcError } from '@govc/core';
 import { parseTokenGrants, type TokenGrant } from '../auth/access-grants.js';
+import { isLoopbackName } from '../routing/loopback-guard.js';
 import { UsageError } from './usage-error.js';
 
 /** What `govc serve` was asked for, checked. */
@@ -48,10 +49,6 @@ const limitFlags = [
   ['request-timeout-ms', 'requestTimeoutMs', 0, 86_400_000],
 ] as const;
 
-/** Whether `host` names this machine only: without tokens, nothing else may be listened on. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /** The grants of `--tokens FILE`, else of `GOVC_TOKENS`, else none. */
 function loadTokens(file: string | undefined, env: Readonly<Record<string, string | undefined>>): TokenGrant[] | undefined {
@@ -155,7 +152,7 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
   if (host === '') throw new UsageError('--host must not be empty');
   if (values.tokens === '') throw new UsageError('--tokens must not be empty');
   const tokens = loadTokens(values.tokens, env);
-  if (tokens === undefined && !isLoopbackHost(host)) {
+  if (tokens === undefined && !isLoopbackName(host)) {
     throw new UsageError(`without tokens (--tokens FILE or GOVC_TOKENS) govc serves this machine only; --host ${host} is not a loopback address`);
   }
   return {

@@ -11,8 +11,10 @@ function hostnameOf(authority: string): string {
   return (colon < 0 ? authority : authority.slice(0, colon)).toLowerCase();
 }
 
-function isLoopbackName(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+/** Whether a host name or address names this machine only (`localhost`, `127.x.y.z`, `::1`, `[::1]`). */
+export function isLoopbackName(hostname: string): boolean {
+  const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**

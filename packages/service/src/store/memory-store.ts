@@ -112,6 +112,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     get description() {
       return `memory (limit ${memoryLimit} bytes, ${usedBytes} used)`;
     },
+    durable: false,
     usage() {
       return { repositories: repos.size, bytes: usedBytes, limitBytes: memoryLimit };
     },

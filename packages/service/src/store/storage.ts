@@ -88,6 +88,11 @@ export interface Storage {
   readonly description: string;
   /** What it holds now, cheaply read (for `/metrics`). */
   usage(): StoreUsage;
+  /**
+   * Whether what it stores outlives the process. Only such a store keeps outcome records, so
+   * the service makes them only for it.
+   */
+  readonly durable: boolean;
 
   /** `outcomes` become durable with the repository (a durable store keeps them; memory need not). */
   createRepository(record: RepositoryRecord, outcomes?: readonly OutcomeRecord[]): Promise<void>;

@@ -208,6 +208,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
 
   const store: Storage = {
     description: `disk (${dataDir})`,
+    durable: true,
     usage() {
       // The bytes on disk would take a walk of every repository: left to the file system's tools.
       return { repositories: repos.size, bytes: undefined, limitBytes: undefined };

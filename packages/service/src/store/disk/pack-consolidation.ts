@@ -24,6 +24,9 @@ export interface ConsolidationOptions {
   readonly maxBytes?: number;
 }
 
+/** Looks postponed for want of a pause before one happens anyway (16 × `checkEvery` packs). */
+const maxLooksPostponed = 16;
+
 /** Merges a repository's small packs in the background; see {@link createPackConsolidator}. */
 export interface PackConsolidator {
   /** Tells it a pack was written; now and then this starts a consolidation, not awaited. */
@@ -128,7 +131,7 @@ export function createPackConsolidator(
       written++;
       if (written % checkEvery === 0) due++;
       if (due === 0) return;
-      if (quietMs === 0 || due >= 16) return start();
+      if (quietMs === 0 || due >= maxLooksPostponed) return start();
       clearTimeout(quiet);
       quiet = setTimeout(start, quietMs);
       quiet.unref();
