@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useDiskFixture } from './disk-fixture.js';
 import { hashObject } from '../../../src/objects/hash.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
-import type { Storage } from '../../../src/store/storage.js';
 
 const record = (name: string) => ({ name, defaultBranch: 'main', createdAt: 1 });
 const blob = (text: string) => {
@@ -15,22 +14,7 @@ const blob = (text: string) => {
 const a = 'a'.repeat(40);
 const b = 'b'.repeat(40);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'govc-disk-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function open(dir: string): Promise<Storage> {
-  const store = await createDiskStore({ dataDir: dir });
-  cleanups.push(() => store.close());
-  return store;
-}
+const { defer, dataDir, open } = useDiskFixture();
 
 async function* chunks(...parts: string[]) {
   for (const part of parts) yield new TextEncoder().encode(part);
@@ -83,7 +67,7 @@ describe('disk store', () => {
   it('lets concurrent putObjects calls share one pack (group commit)', async () => {
     const dir = await dataDir();
     const store = await createDiskStore({ dataDir: dir, packMinObjects: 8 });
-    cleanups.push(() => store.close());
+    defer(() => store.close());
     await store.createRepository(record('r'));
     const groups = Array.from({ length: 5 }, (_, i) => [blob(`g${i}a`), blob(`g${i}b`)]);
     await Promise.all(groups.map((group) => store.putObjects('r', group)));

@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient, createInProcessTransport, type GovcClient } from '@govc/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useDiskFixture } from './disk-fixture.js';
 import { createGovcService } from '../../../src/index.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
 
@@ -10,10 +8,7 @@ const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const ada = { name: 'Ada', email: 'ada@example.com' };
 const keyed = (key: string) => ({ headers: { 'idempotency-key': key } });
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, dataDir } = useDiskFixture('govc-durable-keys-');
 
 /**
  * A server life on `dir`: a new service (with an empty idempotency memory) on the disk store.
@@ -23,14 +18,8 @@ async function life(dir: string): Promise<{ client: GovcClient; end: () => Promi
   const service = createGovcService({ store: await createDiskStore({ dataDir: dir }) });
   const transport = createInProcessTransport(service);
   const end = async () => (await transport.close(), await service.close());
-  cleanups.push(end);
+  defer(end);
   return { client: createClient(transport), end };
-}
-
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'govc-durable-keys-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 describe('idempotency on the disk store, across a restart', () => {

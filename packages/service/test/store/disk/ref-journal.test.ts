@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useDiskFixture } from './disk-fixture.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
 import { RefJournal, type JournalState } from '../../../src/store/disk/ref-journal.js';
 import { refJournalFile, repoTempDirName } from '../../../src/store/disk/repository-dir.js';
-import type { OutcomeRecord, Storage } from '../../../src/store/storage.js';
+import type { OutcomeRecord } from '../../../src/store/storage.js';
 
 const a = 'a'.repeat(40);
 const b = 'b'.repeat(40);
@@ -14,21 +14,18 @@ const c = 'c'.repeat(40);
 const now = 1_000_000;
 const outcome = (id: string, expiresAt = now + 60_000): OutcomeRecord => ({ id, expiresAt, data: new TextEncoder().encode(`outcome of ${id}`) });
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { defer, dataDir, open } = useDiskFixture('govc-journal-');
 
+/** A directory laid out as a repository's, for the journal alone. */
 async function repoDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'govc-journal-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const dir = await dataDir();
   await mkdir(join(dir, repoTempDirName));
   return dir;
 }
 
 async function openJournal(dir: string, initial = new Map<string, string>()): Promise<{ journal: RefJournal; state: JournalState }> {
   const opened = await RefJournal.open(dir, async () => initial, now);
-  cleanups.push(() => opened.journal.close());
+  defer(() => opened.journal.close());
   return opened;
 }
 
@@ -120,16 +117,6 @@ describe('ref journal', () => {
 });
 
 describe('disk store ref journal', () => {
-  async function dataDir(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'govc-disk-journal-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    return dir;
-  }
-  async function open(dir: string): Promise<Storage> {
-    const store = await createDiskStore({ dataDir: dir });
-    cleanups.push(() => store.close());
-    return store;
-  }
   const record = { name: 'r', defaultBranch: 'main', createdAt: 1 };
 
   it('keeps outcome records with the ref steps and the creation they guard, across a restart', async () => {
