@@ -1,10 +1,9 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NewObject } from '../storage.js';
 import { fsyncDirectory } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
-import { decodePackEntry, putPackedObjects, type PackedObjects } from './packed-objects.js';
-import { readPackIndex, type PackEntry } from './pack-file.js';
+import { writePack, type PackedObjects } from './packed-objects.js';
+import { copyPackEntries, readPackIndex, type PackEntry, type RawPackEntry } from './pack-file.js';
 
 /** When and how much to consolidate; see {@link createPackConsolidator}. */
 export interface ConsolidationOptions {
@@ -105,7 +104,7 @@ export function createPackConsolidator(
       total += candidate.bytes;
     }
     if (chosen.length < minPacks) return;
-    const objects: NewObject[] = [];
+    const entries: RawPackEntry[] = [];
     for (const { pack, index, bytes } of chosen) {
       const inPack = new Map<string, PackEntry>();
       readPackIndex(await readFile(index), pack, bytes, inPack);
@@ -113,13 +112,14 @@ export function createPackConsolidator(
       const content = await readFile(pack);
       for (const [hash, entry] of inPack) {
         // Only what the repository still reads from this pack; a later group may hold a copy.
-        if (packed.get(hash)?.pack !== pack) continue;
-        const { type, body } = decodePackEntry(content.subarray(entry.offset, entry.end), pack);
-        objects.push({ hash, type, body });
+        if (packed.get(hash)?.pack === pack) entries.push({ hash, bytes: content.subarray(entry.offset, entry.end) });
       }
     }
-    await putPackedObjects(dirs, objects, packed);
+    // Packs whose objects all live on elsewhere just go.
+    const merged = entries.length > 0 ? await writePack(dirs, copyPackEntries(entries), packed) : undefined;
     for (const { pack, index } of chosen) {
+      // The same objects make the same pack: one whose objects all live on in the merge is it.
+      if (pack === merged) continue;
       await rm(index, { force: true });
       await rm(pack, { force: true });
     }

@@ -23,9 +23,15 @@ export interface BuiltPack {
   readonly pack: Buffer;
   readonly index: Buffer;
   /** The objects packed: those given, each hash once, in hash order (the order of their entries). */
-  readonly objects: readonly NewObject[];
-  /** Where each of `objects`' entries starts, then where the last one ends. */
+  readonly hashes: readonly string[];
+  /** Where each of `hashes`' entries starts, then where the last one ends. */
   readonly offsets: Uint32Array;
+}
+
+/** An object's entry as it lies in a pack (type and size header, zlib stream): moved between packs as is. */
+export interface RawPackEntry {
+  readonly hash: string;
+  readonly bytes: Uint8Array;
 }
 
 /** The length of git's entry header for a body of `size`: 4 bits of size, then 7 bits per byte. */
@@ -61,7 +67,7 @@ function hexValue(code: number): number {
  * `objects` in hash order, each hash once: a counting sort on the first byte, then each bucket
  * sorted (lowercase hex sorts as the bytes it spells). Hashes must be 40 lowercase hex digits.
  */
-function sortedUnique(objects: readonly NewObject[]): NewObject[] {
+function sortedUnique<T extends { readonly hash: string }>(objects: readonly T[]): T[] {
   const count = objects.length;
   const buckets = new Uint32Array(257);
   const keys = new Uint8Array(count);
@@ -73,10 +79,10 @@ function sortedUnique(objects: readonly NewObject[]): NewObject[] {
     buckets[key + 1]!++;
   }
   for (let key = 0; key < 256; key++) buckets[key + 1]! += buckets[key]!;
-  const sorted = new Array<NewObject>(count);
+  const sorted = new Array<T>(count);
   const fill = buckets.slice(0, 256);
   for (let i = 0; i < count; i++) sorted[fill[keys[i]!]!++] = objects[i]!;
-  const byHash = (x: NewObject, y: NewObject): number => (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0);
+  const byHash = (x: T, y: T): number => (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0);
   let kept = 0;
   for (let key = 0; key < 256; key++) {
     const start = buckets[key]!;
@@ -119,11 +125,7 @@ export function buildPack(objects: readonly NewObject[]): BuiltPack {
     deflated[i] = zipped;
     packLength += entryHeaderLength(body.byteLength) + (zipped?.length ?? storedZlibBytes(body.byteLength));
   }
-  if (packLength - 20 >= 2 ** 31) throw new GovcError('internal', 'a group pack must stay under 2 GiB');
-  const pack = Buffer.allocUnsafe(packLength);
-  pack.write('PACK', 0, 'latin1');
-  pack.writeUInt32BE(2, 4);
-  pack.writeUInt32BE(count, 8);
+  const pack = newPack(packLength, count);
   const offsets = new Uint32Array(count + 1);
   const crcs = new Uint32Array(count);
   let at = 12;
@@ -137,13 +139,53 @@ export function buildPack(objects: readonly NewObject[]): BuiltPack {
     at = end;
   }
   offsets[count] = at;
-  const checksum = createHash('sha1').update(pack.subarray(0, at)).digest();
-  checksum.copy(pack, at);
-  return { name: checksum.toString('hex'), pack, index: buildIndex(packed, offsets, crcs, checksum), objects: packed, offsets };
+  return finishPack(pack, packed.map((object) => object.hash), offsets, crcs);
 }
 
-/** The version-2 `.idx` of a pack holding `sorted` (in hash order) at `offsets`, with CRC-32s `crcs`. */
-function buildIndex(sorted: readonly NewObject[], offsets: Uint32Array, crcs: Uint32Array, packChecksum: Buffer): Buffer {
+/**
+ * A pack of `entries`, each hash once, copied as they are (no inflating or deflating: how packs
+ * are merged), and its `.idx`.
+ */
+export function copyPackEntries(entries: readonly RawPackEntry[]): BuiltPack {
+  const sorted = sortedUnique(entries);
+  const count = sorted.length;
+  let packLength = 12 + 20;
+  for (const { bytes } of sorted) packLength += bytes.byteLength;
+  const pack = newPack(packLength, count);
+  const offsets = new Uint32Array(count + 1);
+  const crcs = new Uint32Array(count);
+  let at = 12;
+  for (let i = 0; i < count; i++) {
+    const { bytes } = sorted[i]!;
+    offsets[i] = at;
+    pack.set(bytes, at);
+    crcs[i] = crc32(bytes);
+    at += bytes.byteLength;
+  }
+  offsets[count] = at;
+  return finishPack(pack, sorted.map((entry) => entry.hash), offsets, crcs);
+}
+
+/** A pack buffer of `length` bytes with its header (version 2, `count` objects) written. */
+function newPack(length: number, count: number): Buffer {
+  if (length - 20 >= 2 ** 31) throw new GovcError('internal', 'a pack written here must stay under 2 GiB');
+  const pack = Buffer.allocUnsafe(length);
+  pack.write('PACK', 0, 'latin1');
+  pack.writeUInt32BE(2, 4);
+  pack.writeUInt32BE(count, 8);
+  return pack;
+}
+
+/** Writes the pack's checksum after its last entry and builds its index. */
+function finishPack(pack: Buffer, hashes: readonly string[], offsets: Uint32Array, crcs: Uint32Array): BuiltPack {
+  const end = offsets[hashes.length]!;
+  const checksum = createHash('sha1').update(pack.subarray(0, end)).digest();
+  checksum.copy(pack, end);
+  return { name: checksum.toString('hex'), pack, index: buildIndex(hashes, offsets, crcs, checksum), hashes, offsets };
+}
+
+/** The version-2 `.idx` of a pack holding `sorted` (hashes in order) at `offsets`, with CRC-32s `crcs`. */
+function buildIndex(sorted: readonly string[], offsets: Uint32Array, crcs: Uint32Array, packChecksum: Buffer): Buffer {
   const count = sorted.length;
   const names = 8 + 256 * 4;
   const crcTable = names + count * 20;
@@ -155,7 +197,7 @@ function buildIndex(sorted: readonly NewObject[], offsets: Uint32Array, crcs: Ui
   const fanOut = new Uint32Array(256);
   for (let i = 0; i < count; i++) {
     const nameAt = names + i * 20;
-    index.write(sorted[i]!.hash, nameAt, 20, 'hex');
+    index.write(sorted[i]!, nameAt, 20, 'hex');
     fanOut[index[nameAt]!]!++;
   }
   let total = 0;

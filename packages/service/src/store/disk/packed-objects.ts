@@ -7,7 +7,7 @@ import { isHash } from '../../objects/hash.js';
 import type { NewObject, ObjectInfo, StoredObject } from '../storage.js';
 import { fsyncDirectory, tempPath, writeNewFileSynced } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
-import { buildPack, parsePackEntry, readPackIndex, type PackEntry } from './pack-file.js';
+import { buildPack, parsePackEntry, readPackIndex, type BuiltPack, type PackEntry } from './pack-file.js';
 
 /** Every packed object of one repository, by hash; kept in memory, filled at start-up. */
 export type PackedObjects = Map<string, PackEntry>;
@@ -41,9 +41,11 @@ export async function loadPackedObjects(dirs: ObjectDirs): Promise<PackedObjects
  * is packed again, which git accepts, as it does an object both loose and packed.
  */
 export async function putPackedObjects(dirs: ObjectDirs, objects: readonly NewObject[], packed: PackedObjects): Promise<void> {
-  if (objects.length === 0) return;
-  // Each hash once, though writers may have sent the same object in one group.
-  const built = buildPack(objects);
+  if (objects.length > 0) await writePack(dirs, buildPack(objects), packed);
+}
+
+/** Writes a built pack and its `.idx` durably and records its objects in `packed`; returns the pack's path. */
+export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: PackedObjects): Promise<string> {
   const packDir = join(dirs.objects, 'pack');
   const pack = join(packDir, `pack-${built.name}.pack`);
   const packTemp = tempPath(dirs.temp, `pack-${built.name}.pack`);
@@ -61,8 +63,9 @@ export async function putPackedObjects(dirs: ObjectDirs, objects: readonly NewOb
     throw error;
   }
   await fsyncDirectory(packDir);
-  const { offsets } = built;
-  built.objects.forEach((object, i) => packed.set(object.hash, { pack, offset: offsets[i]!, end: offsets[i + 1]! }));
+  const { hashes, offsets } = built;
+  hashes.forEach((hash, i) => packed.set(hash, { pack, offset: offsets[i]!, end: offsets[i + 1]! }));
+  return pack;
 }
 
 /** The bytes of a pack entry (at most `limit` of them), read from its pack file. */
