@@ -7,7 +7,7 @@ import type { WrittenBlob } from '../storage.js';
 import type { DirectorySyncer } from './directory-syncer.js';
 import { tempPath } from './durable-file.js';
 import { openFileAppender } from './file-appender.js';
-import { objectFile, placeObjectFile, type ObjectDirs } from './loose-object-files.js';
+import { objectFile, placeObjectFile, syncPlaced, type ObjectDirs } from './loose-object-files.js';
 import { createStoredZlibWriter, storedZlibBytes } from './stored-zlib.js';
 
 /**
@@ -75,9 +75,7 @@ export async function writeBlobStream(
     }
     const toSync = new Set<string>();
     await placeObjectFile(dirs, temp, hash, toSync);
-    const fanOuts = [...toSync].filter((dir) => dir !== dirs.objects);
-    await Promise.all(fanOuts.map((dir) => syncer.sync(dir)));
-    if (toSync.has(dirs.objects)) await syncer.sync(dirs.objects);
+    await syncPlaced(dirs, toSync, syncer);
     return { hash, size };
   } finally {
     await rm(temp, { force: true });

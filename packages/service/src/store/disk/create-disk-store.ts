@@ -13,12 +13,12 @@ import { readBlobStream, writeBlobStream } from './blob-stream.js';
 import {
   hasLooseObjects,
   listLooseObjects,
-  putLooseObjects,
   readLooseObject,
   readLooseObjectInfo,
   type ObjectDirs,
 } from './loose-object-files.js';
-import { loadPackedObjects, putPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
+import { ObjectLog, type ObjectLogOptions } from './object-log.js';
+import { loadPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
 import { createPackConsolidator, readPackedWithRetry, type ConsolidationOptions, type PackConsolidator } from './pack-consolidation.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
 import { journalSnapshot, RefJournal, type JournalState } from './ref-journal.js';
@@ -34,13 +34,8 @@ export interface DiskStoreOptions {
    * place the operator chose.
    */
   readonly dataDir: string;
-  /**
-   * A `putObjects` group with at least this many new objects is written as one pack + `.idx`
-   * (three fsyncs) instead of loose files (one fsync each); calls arriving together count as one
-   * group. Default 8: below it, parallel loose writes cost about as much and leave git fewer
-   * packs to consolidate.
-   */
-  readonly packMinObjects?: number;
+  /** When the object log, where `putObjects` makes objects durable, is packed. Defaults: at 8 MiB, or after 200 ms without writes. */
+  readonly objectLog?: ObjectLogOptions;
   /**
    * Background merging of the small packs group writes leave. Defaults: look every 8 packs once
    * writes pause for 500 ms, merge once 16 packs under 8 MiB are there, at most 64 MiB at a time.
@@ -52,11 +47,13 @@ interface DiskRepository {
   record: RepositoryRecord;
   readonly dir: string;
   readonly objectDirs: ObjectDirs;
-  /** Objects in this repository's packs (the rest are loose files). */
+  /** Objects in this repository's packs and object log (the rest are loose files). */
   readonly packed: PackedObjects;
   /** Merges the small packs that group writes leave, in the background. */
   readonly consolidator: PackConsolidator;
-  /** Where `putObjects` calls meet, so that concurrent ones share one pack or one set of syncs. */
+  /** Where `putObjects` objects become durable, as log frames, until packed. */
+  readonly log: ObjectLog;
+  /** Where `putObjects` calls meet, so that concurrent ones share one log write. */
   readonly writes: GroupCommit<NewObject>;
   /** Where ref steps and the outcomes guarding them become durable. */
   readonly journal: RefJournal;
@@ -101,18 +98,18 @@ async function clearDirectory(dir: string): Promise<void> {
 /**
  * A durable store: each repository is a bare git repository under `<dataDir>/repos/` that stock
  * git reads (`git log`, `git fsck --strict`, `git clone`). `putObjects` calls that arrive together
- * form one group: written as one pack + `.idx` when it has `packMinObjects` objects or more,
- * else as loose files whose directory fsyncs are shared; streamed blobs are loose (deflate level
- * 0). Refs all live in `packed-refs`, replaced atomically per update. A write resolves only once
- * its bytes and directory entries are fsynced.
+ * form one group, made durable as one frame of the repository's object log (one write, one
+ * sync); the log is packed into a pack + `.idx` in the background, before any ref step, and at
+ * close. Streamed blobs are loose files (deflate level 0). The ref journal is the truth of refs;
+ * `packed-refs`, which git reads, follows it. A write resolves only once its bytes and the
+ * directory entries naming them are synced.
  *
  * Start-up takes the data-dir lock (`failed_precondition` while another live process holds
- * it) and removes what a crash may have left: temp files, half-deleted repositories, stale
- * `packed-refs.lock` files.
+ * it), removes what a crash may have left (temp files, half-deleted repositories, stale
+ * `packed-refs.lock` files) and packs what the object logs hold.
  */
 export async function createDiskStore(options: DiskStoreOptions): Promise<Storage> {
   const dataDir = resolve(options.dataDir);
-  const packMinObjects = options.packMinObjects ?? 8;
   const reposDir = join(dataDir, 'repos');
   const tempDir = join(dataDir, 'tmp');
   const trashDir = join(dataDir, 'trash');
@@ -121,19 +118,19 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
   const repos = new Map<string, DiskRepository>();
   const syncer = createDirectorySyncer();
 
-  function diskRepository(record: RepositoryRecord, dir: string, packed: PackedObjects, journal: RefJournal, state: JournalState): DiskRepository {
+  /** A repository's in-memory state; opening its object log packs what a crash left there. */
+  async function diskRepository(record: RepositoryRecord, dir: string, journal: RefJournal, state: JournalState): Promise<DiskRepository> {
     const objectDirs = { objects: join(dir, 'objects'), temp: join(dir, repoTempDirName) };
-    // Each caller left out what was packed when it joined; what got packed since is rare, and
-    // written again harmlessly rather than looked up once more per object.
+    const packed = await loadPackedObjects(objectDirs);
     // Consolidation only saves git (and start-up) from many small packs: a failed one leaves
     // every object readable where it was, and a later one tries again.
     const consolidator = createPackConsolidator(objectDirs, packed, options.consolidation ?? {}, function consolidationFailed() {});
-    const writes = createGroupCommit<NewObject>(async function writeGroup(objects) {
-      if (objects.length < packMinObjects) return putLooseObjects(objectDirs, objects, syncer);
-      await putPackedObjects(objectDirs, objects, packed);
-      consolidator.packWritten();
-    });
-    return { record, dir, objectDirs, packed, writes, consolidator, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
+    const log = await ObjectLog.open(dir, objectDirs, packed, options.objectLog ?? {}, () => consolidator.packWritten());
+    // Each caller left out what was stored when it joined; what got stored since is rare, and
+    // logged again harmlessly rather than looked up once more per object. One write at a time:
+    // a log write takes one sync, and the next group gathers meanwhile.
+    const writes = createGroupCommit<NewObject>((objects) => log.append(objects), { maxFlushes: 1 });
+    return { record, dir, objectDirs, packed, log, writes, consolidator, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
   }
 
   try {
@@ -152,11 +149,12 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       if (record === undefined) continue;
       await clearDirectory(join(dir, repoTempDirName));
       await rm(join(dir, 'packed-refs.lock'), { force: true });
-      const objectDirs = { objects: join(dir, 'objects'), temp: join(dir, repoTempDirName) };
       const { journal, state } = await RefJournal.open(dir, () => readPackedRefs(dir), Date.now());
-      // `packed-refs` may lag the journal after a crash: git must see what the journal says.
+      const repo = await diskRepository(record, dir, journal, state);
+      // `packed-refs` may lag the journal after a crash: git must see what the journal says
+      // (now that the object log, which may hold what it names, is packed).
       await writePackedRefs(dir, state.refs, true);
-      repos.set(name, diskRepository(record, dir, await loadPackedObjects(objectDirs), journal, state));
+      repos.set(name, repo);
     }
   } catch (error) {
     await lock.release();
@@ -231,7 +229,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
         })().catch((error: unknown) => {
           throw storageError(error, `creating repository ${record.name}`);
         });
-        repos.set(record.name, diskRepository({ ...record }, dir, new Map(), journal, state));
+        repos.set(record.name, await diskRepository({ ...record }, dir, journal, state));
       } finally {
         creating.delete(record.name);
       }
@@ -248,6 +246,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       return refLocks.run(name, async function deleteRepositoryInOrder() {
         const repo = stillThere(name);
         repos.delete(name);
+        await repo.log.abandon();
         await repo.consolidator.idle();
         await repo.journal.close().catch(() => undefined);
         // Rename out of repos/ first, durably: a crash then never leaves half a repository visible.
@@ -329,6 +328,8 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
         const next = new Map(repo.refs);
         const changes = applyRefUpdates(next, updates);
         if (changes.length === 0 && outcomes.length === 0) return changes;
+        // Git reads only packs and loose files: what the refs name must be packed before it sees them.
+        if (changes.length > 0) await io(name, `packing the object log of ${name}`, () => repo.log.seal());
         const now = Date.now();
         const after = (): JournalState => ({ refs: next, outcomes: keepOutcomes(new Map(repo.outcomes), outcomes, now) });
         await io(name, `updating refs of ${name}`, () => repo.journal.append(changes, outcomes, after, now));
@@ -353,6 +354,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       if (closed) return;
       closed = true;
       await Promise.allSettled([...inFlight]);
+      await Promise.all([...repos.values()].map((repo) => repo.log.close()));
       await Promise.all([...repos.values()].map((repo) => repo.consolidator.idle()));
       await Promise.all([...repos.values()].map((repo) => repo.journal.close().catch(() => undefined)));
       repos.clear();

@@ -1,12 +1,11 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { constants, inflateSync } from 'node:zlib';
 import { GovcError } from '@govc/core';
-import { decodeLooseObject, encodeLooseObject, looseObjectPath } from '../../export/loose-object.js';
+import { decodeLooseObject, looseObjectPath } from '../../export/loose-object.js';
 import { isObjectType } from '../../objects/object-type.js';
-import type { NewObject, ObjectInfo, StoredObject } from '../storage.js';
+import type { ObjectInfo, StoredObject } from '../storage.js';
 import type { DirectorySyncer } from './directory-syncer.js';
-import { tempPath, writeNewFileSynced } from './durable-file.js';
 
 /** Where one repository's loose objects and temp files live. */
 export interface ObjectDirs {
@@ -37,8 +36,8 @@ export function hasLooseObjects(dirs: ObjectDirs, hashes: readonly string[]): Pr
 }
 
 // Per repository, the fan-out directories whose own entry in `objects/` is known durable. One
-// that merely exists may have just been made by a concurrent writer (a blob stream, another
-// group) that has not synced `objects/` yet; start-up knows none, since a killed process may
+// that merely exists may have just been made by a concurrent writer (another blob stream) that
+// has not synced `objects/` yet; start-up knows none, since a killed process may
 // have left one unsynced.
 const durableFanOuts = new WeakMap<ObjectDirs, Set<string>>();
 
@@ -61,7 +60,7 @@ async function ensureFanOut(dirs: ObjectDirs, file: string, toSync: Set<string>)
  * Syncs the directories `placeObjectFile` listed: fan-outs first, as `objects/` names them and
  * they name the files; shared with concurrent writers through `syncer`.
  */
-async function syncPlaced(dirs: ObjectDirs, toSync: ReadonlySet<string>, syncer: DirectorySyncer): Promise<void> {
+export async function syncPlaced(dirs: ObjectDirs, toSync: ReadonlySet<string>, syncer: DirectorySyncer): Promise<void> {
   const fanOuts = [...toSync].filter((dir) => dir !== dirs.objects);
   await Promise.all(fanOuts.map((dir) => syncer.sync(dir)));
   if (!toSync.has(dirs.objects)) return;
@@ -80,45 +79,6 @@ export async function placeObjectFile(dirs: ObjectDirs, temp: string, hash: stri
   await ensureFanOut(dirs, file, toSync);
   await rename(temp, file);
   toSync.add(dirname(file));
-}
-
-async function writeOne(dirs: ObjectDirs, object: NewObject, toSync: Set<string>): Promise<void> {
-  const temp = tempPath(dirs.temp, object.hash);
-  try {
-    // Read-only, as git writes loose objects: they never change once named.
-    await writeNewFileSynced(temp, encodeLooseObject(object.type, object.body), 0o444);
-    await placeObjectFile(dirs, temp, object.hash, toSync);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-// Enough parallel writes to keep the disk's queue full without opening thousands of files at once.
-const maxWritesInFlight = 64;
-
-/**
- * Writes the objects not yet stored as loose objects, in parallel, each file fsynced; then fsyncs
- * each directory they landed in once for the whole group (shared with concurrent groups through
- * `syncer`). Resolves once all are durable.
- */
-export async function putLooseObjects(dirs: ObjectDirs, objects: readonly NewObject[], syncer: DirectorySyncer): Promise<void> {
-  const unique = new Map<string, NewObject>();
-  for (const object of objects) {
-    looseObjectPath(object.hash);
-    unique.set(object.hash, object);
-  }
-  const candidates = [...unique.values()];
-  const present = await hasLooseObjects(
-    dirs,
-    candidates.map((o) => o.hash),
-  );
-  const missing = candidates.filter((_, index) => present[index] !== true);
-  const toSync = new Set<string>();
-  for (let start = 0; start < missing.length; start += maxWritesInFlight) {
-    await Promise.all(missing.slice(start, start + maxWritesInFlight).map((object) => writeOne(dirs, object, toSync)));
-  }
-  await syncPlaced(dirs, toSync, syncer);
 }
 
 /** Reads and inflates a whole loose object; `undefined` when it is not stored. */

@@ -108,43 +108,44 @@ function sortedUnique<T extends { readonly hash: string }>(objects: readonly T[]
   return sorted;
 }
 
-/**
- * Builds a pack (version 2, no deltas) holding `objects`, each hash once, and its `.idx`
- * (version 2: fan-out, sorted names, CRC-32 of each entry, 31-bit offsets), as
- * `git index-pack` would, each in one buffer. Entries go in hash order, so that the index lists
- * them as they lie. Callers keep a pack under 2 GiB, so no 64-bit offset table is needed.
- */
-export function buildPack(objects: readonly NewObject[]): BuiltPack {
-  const packed = sortedUnique(objects);
-  const count = packed.length;
-  const deflated = new Array<Buffer | undefined>(count);
-  let packLength = 12 + 20;
-  for (let i = 0; i < count; i++) {
-    const { body } = packed[i]!;
-    const zipped = body.byteLength > storedMaxBytes ? deflateSync(body, { level: packCompressionLevel }) : undefined;
-    deflated[i] = zipped;
-    packLength += entryHeaderLength(body.byteLength) + (zipped?.length ?? storedZlibBytes(body.byteLength));
-  }
-  const pack = newPack(packLength, count);
-  const offsets = new Uint32Array(count + 1);
-  const crcs = new Uint32Array(count);
-  let at = 12;
-  for (let i = 0; i < count; i++) {
-    const { type, body } = packed[i]!;
-    const zipped = deflated[i];
-    offsets[i] = at;
-    const bodyAt = writeEntryHeader(pack, at, type, body.byteLength);
-    const end = zipped ? bodyAt + zipped.copy(pack, bodyAt) : writeStoredZlib(pack, bodyAt, body);
-    crcs[i] = crc32(pack.subarray(at, end));
-    at = end;
-  }
-  offsets[count] = at;
-  return finishPack(pack, packed.map((object) => object.hash), offsets, crcs);
+/** How one object's pack entry will be written: its length and, for a larger body, the body deflated. */
+export interface PackEntryPlan {
+  readonly length: number;
+  readonly deflated: Buffer | undefined;
+}
+
+/** Plans the pack entry of a body: stored up to 512 bytes, deflated at level 1 above. */
+export function planPackEntry(body: Uint8Array): PackEntryPlan {
+  const deflated = body.byteLength > storedMaxBytes ? deflateSync(body, { level: packCompressionLevel }) : undefined;
+  return { length: entryHeaderLength(body.byteLength) + (deflated?.length ?? storedZlibBytes(body.byteLength)), deflated };
+}
+
+/** Writes the pack entry `plan` describes (type and size header, zlib stream) at `at`; returns where it ends. */
+export function writePackEntry(into: Buffer, at: number, type: ObjectType, body: Uint8Array, plan: PackEntryPlan): number {
+  const bodyAt = writeEntryHeader(into, at, type, body.byteLength);
+  return plan.deflated ? bodyAt + plan.deflated.copy(into, bodyAt) : writeStoredZlib(into, bodyAt, body);
 }
 
 /**
- * A pack of `entries`, each hash once, copied as they are (no inflating or deflating: how packs
- * are merged), and its `.idx`.
+ * Builds a pack (version 2, no deltas) holding `objects`, each hash once, and its `.idx`
+ * (version 2: fan-out, sorted names, CRC-32 of each entry, 31-bit offsets), as
+ * `git index-pack` would. Entries go in hash order, so that the index lists them as they lie.
+ */
+export function buildPack(objects: readonly NewObject[]): BuiltPack {
+  return copyPackEntries(
+    objects.map(({ hash, type, body }) => {
+      const plan = planPackEntry(body);
+      const bytes = Buffer.allocUnsafe(plan.length);
+      writePackEntry(bytes, 0, type, body, plan);
+      return { hash, bytes };
+    }),
+  );
+}
+
+/**
+ * A pack of `entries`, each hash once, copied as they are (no inflating or deflating: how logged
+ * objects are packed and packs merged), and its `.idx`. Callers keep a pack under 2 GiB, so no
+ * 64-bit offset table is needed.
  */
 export function copyPackEntries(entries: readonly RawPackEntry[]): BuiltPack {
   const sorted = sortedUnique(entries);

@@ -1,13 +1,14 @@
-import { renameSync } from 'node:fs';
+import { renameSync, openSync, writev, fdatasync, writeFileSync } from 'node:fs';
+const walFds = new Map<string, number>();
 import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { GovcError } from '@govc/core';
 import { isHash } from '../../objects/hash.js';
-import type { NewObject, ObjectInfo, StoredObject } from '../storage.js';
+import type { ObjectInfo, StoredObject } from '../storage.js';
 import { fsyncDirectory, tempPath, writeNewFileSynced } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
-import { buildPack, parsePackEntry, readPackIndex, type BuiltPack, type PackEntry } from './pack-file.js';
+import { parsePackEntry, readPackIndex, type BuiltPack, type PackEntry } from './pack-file.js';
 
 /** Every packed object of one repository, by hash; kept in memory, filled at start-up. */
 export type PackedObjects = Map<string, PackEntry>;
@@ -35,16 +36,11 @@ export async function loadPackedObjects(dirs: ObjectDirs): Promise<PackedObjects
 }
 
 /**
- * Writes `objects` as one pack + `.idx` (version 2): two file syncs in parallel and one directory
- * fsync for the whole group, instead of one fsync per loose object. Records them in `packed`
- * once durable. The caller leaves out what is packed already; one left in (packed meanwhile)
- * is packed again, which git accepts, as it does an object both loose and packed.
+ * Writes a built pack and its `.idx` durably — both files synced in parallel, renamed (the
+ * `.idx` last: git sees a pack only through its index), then one directory fsync — and records
+ * its objects in `packed`; returns the pack's path. An object packed twice is harmless: git
+ * accepts it, as it does an object both loose and packed.
  */
-export async function putPackedObjects(dirs: ObjectDirs, objects: readonly NewObject[], packed: PackedObjects): Promise<void> {
-  if (objects.length > 0) await writePack(dirs, buildPack(objects), packed);
-}
-
-/** Writes a built pack and its `.idx` durably and records its objects in `packed`; returns the pack's path. */
 export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: PackedObjects): Promise<string> {
   const packDir = join(dirs.objects, 'pack');
   const pack = join(packDir, `pack-${built.name}.pack`);
@@ -52,8 +48,17 @@ export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: Pack
   const indexTemp = tempPath(dirs.temp, `pack-${built.name}.idx`);
   try {
     // Read-only, as git leaves pack files.
+    if (process.env.PROBE_WAL) {
+      let fd = walFds.get(packDir);
+      if (fd === undefined) { fd = openSync(join(dirs.objects, '..', 'probe.wal'), 'a'); walFds.set(packDir, fd); }
+      const f = fd;
+      await new Promise<void>((res, rej) => writev(f, [built.pack, built.index], (e) => (e ? rej(e) : fdatasync(f, (e2) => (e2 ? rej(e2) : res())))));
+      writeFileSync(packTemp, built.pack, { mode: 0o444 });
+      writeFileSync(indexTemp, built.index, { mode: 0o444 });
+    } else {
     const written = await Promise.allSettled([writeNewFileSynced(packTemp, built.pack, 0o444), writeNewFileSynced(indexTemp, built.index, 0o444)]);
     for (const result of written) if (result.status === 'rejected') throw result.reason;
+    }
     // The `.idx` goes last: git only sees a pack through its index. Renames are made inline
     // (see durable-file.ts).
     renameSync(packTemp, pack);
@@ -62,7 +67,7 @@ export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: Pack
     await Promise.all([rm(packTemp, { force: true }), rm(indexTemp, { force: true })]);
     throw error;
   }
-  await fsyncDirectory(packDir);
+  if (!process.env.PROBE_WAL) await fsyncDirectory(packDir);
   const { hashes, offsets } = built;
   hashes.forEach((hash, i) => packed.set(hash, { pack, offset: offsets[i]!, end: offsets[i + 1]! }));
   return pack;

@@ -1,12 +1,12 @@
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { GovcError } from '@govc/core';
 import { Packr } from 'msgpackr';
 import { isHash } from '../../objects/hash.js';
 import { isValidRefName } from '../../validation/ref-name.js';
 import type { OutcomeRecord, RefChange } from '../storage.js';
 import { fsyncDirectory, tempPath } from './durable-file.js';
+import { frameHeaderBytes, sealFrame, wholeFrames } from './log-frames.js';
 import { refJournalFile, repoTempDirName } from './repository-dir.js';
 
 /** What a repository's journal holds once replayed: every ref, and the outcomes still remembered. */
@@ -28,18 +28,14 @@ interface Frame {
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
-// Length and CRC-32 of the payload, both u32 big-endian.
-const frameHeaderBytes = 8;
 /** A journal larger than this is rewritten as one snapshot at the next step. */
 const compactAfterBytes = 4 * 1024 * 1024;
 
 function encodeFrame(frame: Frame): Buffer {
   const payload = packr.pack(frame);
   const bytes = Buffer.allocUnsafe(frameHeaderBytes + payload.length);
-  bytes.writeUInt32BE(payload.length, 0);
-  bytes.writeUInt32BE(crc32(payload), 4);
   payload.copy(bytes, frameHeaderBytes);
-  return bytes;
+  return sealFrame(bytes);
 }
 
 function malformed(path: string, what: string): GovcError {
@@ -90,9 +86,8 @@ function snapshotFrame(state: JournalState, now: number): Frame {
 
 /**
  * A repository's ref journal: the durable truth of its refs and of the outcomes that guard them.
- * Each ref step is one frame appended and fdatasynced — one sync, and atomic however many refs
- * and outcomes it carries, because a frame whose length or CRC does not check out is a torn
- * tail that replay drops (it was never acknowledged). `packed-refs`, which git reads, is
+ * Each ref step is one frame (see log-frames.ts) appended and fdatasynced — one sync, and atomic
+ * however many refs and outcomes it carries, because replay drops a torn tail. `packed-refs`, which git reads, is
  * rewritten from the journal after each step; it may lag after a crash, and start-up rewrites it.
  */
 export class RefJournal {
@@ -125,12 +120,7 @@ export class RefJournal {
     if (bytes === undefined || bytes.length === 0) {
       for (const [name, hash] of await initialRefs()) state.refs.set(name, hash);
     } else {
-      while (good + frameHeaderBytes <= bytes.length) {
-        const length = bytes.readUInt32BE(good);
-        const end = good + frameHeaderBytes + length;
-        if (end > bytes.length) break;
-        const payload = bytes.subarray(good + frameHeaderBytes, end);
-        if (crc32(payload) !== bytes.readUInt32BE(good + 4)) break;
+      for (const { payload, end } of wholeFrames(bytes)) {
         const frame = checkFrame(packr.unpack(payload), path);
         if (good === 0 && !frame.snapshot) throw malformed(path, 'the journal does not start with a snapshot');
         applyFrame(state, frame);

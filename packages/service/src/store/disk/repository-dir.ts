@@ -7,6 +7,9 @@ import { fsyncDirectory } from './durable-file.js';
 /** The directory inside each repository for temp files; start-up empties it, git ignores it. */
 export const repoTempDirName = 'govc-tmp';
 
+/** The directory inside each repository for its object log; git ignores it. */
+export const objectLogDirName = 'govc-log';
+
 /** The ref journal's file inside each repository; git ignores it. */
 export const refJournalFile = 'govc-refs.journal';
 
@@ -32,7 +35,7 @@ async function writeSynced(path: string, text: string | Uint8Array): Promise<voi
  * at all. `already_exists` when `dir` exists.
  */
 export async function createRepositoryDir(dir: string, record: RepositoryRecord, staging: string, journal: Uint8Array): Promise<void> {
-  const dirs = ['objects', 'objects/info', 'objects/pack', 'refs', 'refs/heads', 'refs/tags', repoTempDirName];
+  const dirs = ['objects', 'objects/info', 'objects/pack', 'refs', 'refs/heads', 'refs/tags', repoTempDirName, objectLogDirName];
   await mkdir(staging);
   for (const sub of dirs) await mkdir(join(staging, sub));
   const stored = { defaultBranch: record.defaultBranch, createdAt: record.createdAt };

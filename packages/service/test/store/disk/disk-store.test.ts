@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useDiskFixture } from './disk-fixture.js';
 import { hashObject } from '../../../src/objects/hash.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
+import { wholeFrames } from '../../../src/store/disk/log-frames.js';
 
 const record = (name: string) => ({ name, defaultBranch: 'main', createdAt: 1 });
 const blob = (text: string) => {
@@ -14,7 +15,7 @@ const blob = (text: string) => {
 const a = 'a'.repeat(40);
 const b = 'b'.repeat(40);
 
-const { defer, dataDir, open } = useDiskFixture();
+const { dataDir, open } = useDiskFixture();
 
 async function* chunks(...parts: string[]) {
   for (const part of parts) yield new TextEncoder().encode(part);
@@ -39,17 +40,23 @@ describe('disk store', () => {
     expect(hashes.sort()).toEqual([one.hash, two.hash].sort());
   });
 
-  it('writes a large group as one pack that reads back like loose objects, across a restart', async () => {
+  it('logs objects, reads them back at once, and packs the log at close into one pack that a restart reads', async () => {
     const dir = await dataDir();
-    const first = await createDiskStore({ dataDir: dir, packMinObjects: 2 });
+    // Sealed only at close, however slow this machine is between the steps.
+    const first = await createDiskStore({ dataDir: dir, objectLog: { quietMs: 60_000 } });
     await first.createRepository(record('r'));
-    const loose = blob('loose');
-    await first.putObjects('r', [loose]);
-    const group = [loose, blob('p1'), blob('p2'.repeat(500)), blob('')];
+    const one = blob('one');
+    await first.putObjects('r', [one]);
+    const group = [one, blob('p1'), blob('p2'.repeat(500)), blob('')];
     await first.putObjects('r', group);
     await first.putObjects('r', group);
-    expect((await readdir(join(dir, 'repos', 'r.git', 'objects', 'pack'))).sort()).toEqual([expect.stringMatching(/^pack-[0-9a-f]{40}\.idx$/), expect.stringMatching(/^pack-[0-9a-f]{40}\.pack$/)]);
+    const repoDir = join(dir, 'repos', 'r.git');
+    expect(await readdir(join(repoDir, 'govc-log'))).toEqual([expect.stringMatching(/^objects-[0-9a-f]{16}\.log$/)]);
+    expect(await readdir(join(repoDir, 'objects', 'pack'))).toEqual([]);
+    expect(new TextDecoder().decode((await first.getObject('r', group[2]!.hash))!.body)).toBe('p2'.repeat(500));
     await first.close();
+    expect(await readdir(join(repoDir, 'govc-log'))).toEqual([]);
+    expect((await readdir(join(repoDir, 'objects', 'pack'))).sort()).toEqual([expect.stringMatching(/^pack-[0-9a-f]{40}\.idx$/), expect.stringMatching(/^pack-[0-9a-f]{40}\.pack$/)]);
     const store = await open(dir);
     expect(await store.hasObjects('r', [...group.map((o) => o.hash), blob('nope').hash])).toEqual([true, true, true, true, false]);
     const big = await store.getObject('r', group[2]!.hash);
@@ -64,16 +71,29 @@ describe('disk store', () => {
     expect(hashes.sort()).toEqual(group.map((o) => o.hash).sort());
   });
 
-  it('lets concurrent putObjects calls share one pack (group commit)', async () => {
+  it('lets concurrent putObjects calls share one log write (group commit)', async () => {
     const dir = await dataDir();
-    const store = await createDiskStore({ dataDir: dir, packMinObjects: 8 });
-    defer(() => store.close());
+    const store = await open(dir, { objectLog: { quietMs: 60_000 } });
     await store.createRepository(record('r'));
     const groups = Array.from({ length: 5 }, (_, i) => [blob(`g${i}a`), blob(`g${i}b`)]);
     await Promise.all(groups.map((group) => store.putObjects('r', group)));
-    const packDir = join(dir, 'repos', 'r.git', 'objects', 'pack');
-    expect((await readdir(packDir)).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    const logDir = join(dir, 'repos', 'r.git', 'govc-log');
+    const [file] = await readdir(logDir);
+    expect([...wholeFrames(await readFile(join(logDir, file!)))]).toHaveLength(1);
     expect(await store.hasObjects('r', groups.flat().map((o) => o.hash))).toEqual(new Array(10).fill(true));
+  });
+
+  it('packs the log before a ref step, so that git finds every object the refs name', async () => {
+    const dir = await dataDir();
+    const store = await open(dir);
+    await store.createRepository(record('r'));
+    const logged = blob('named by a ref');
+    await store.putObjects('r', [logged]);
+    await store.updateRefs('r', [{ name: 'refs/tags/t', newHash: logged.hash, expectedOldHash: '' }]);
+    const repoDir = join(dir, 'repos', 'r.git');
+    expect(await readdir(join(repoDir, 'govc-log'))).toEqual([]);
+    const git = spawnSync('git', ['--git-dir', repoDir, 'cat-file', '-p', 'refs/tags/t'], { encoding: 'utf8' });
+    expect(git.stdout).toBe('named by a ref');
   });
 
   it('streams a blob in, checking a declared size, and out from an offset', async () => {

@@ -8,7 +8,7 @@ import { hashObject } from '../../../src/objects/hash.js';
 import type { ObjectType } from '../../../src/objects/object-type.js';
 import { encodeTree } from '../../../src/objects/tree.js';
 import { buildPack, parsePackEntry } from '../../../src/store/disk/pack-file.js';
-import { loadPackedObjects, putPackedObjects, readPackedObject, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
+import { loadPackedObjects, readPackedObject, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import type { NewObject } from '../../../src/store/storage.js';
 import { createGitSandbox, type GitSandbox } from '../../objects/git-sandbox.js';
 
@@ -70,7 +70,7 @@ describe('group packs', () => {
     await mkdir(dirs.temp, { recursive: true });
     const packed: PackedObjects = new Map();
     const objects = history();
-    await putPackedObjects(dirs, [...objects, objects[0]!], packed);
+    await writePack(dirs, buildPack([...objects, objects[0]!]), packed);
     sandbox.git(['update-ref', 'refs/heads/main', objects.at(-1)!.hash]);
 
     const files = await readdir(join(dirs.objects, 'pack'));

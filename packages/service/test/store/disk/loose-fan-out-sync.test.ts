@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import type { DirectorySyncer } from '../../../src/store/disk/directory-syncer.js';
-import { putLooseObjects, readLooseObject, type ObjectDirs } from '../../../src/store/disk/loose-object-files.js';
+import { writeBlobStream } from '../../../src/store/disk/blob-stream.js';
+import { readLooseObject, type ObjectDirs } from '../../../src/store/disk/loose-object-files.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -41,19 +42,25 @@ function blobsInOneFanOut(count: number) {
   return found;
 }
 
-describe('loose objects in a fan-out directory another writer made', () => {
+/** Streams a blob in as one chunk of declared size. */
+function putBlob(dirs: ObjectDirs, blob: { body: Uint8Array }, syncer: DirectorySyncer) {
+  return writeBlobStream(dirs, (async function* () { yield blob.body; })(), blob.body.byteLength, syncer);
+}
+
+describe('streamed blobs in a fan-out directory another writer made', () => {
   it('sync objects/ too, until a sync of objects/ has covered that fan-out', async () => {
     const dirs = await objectDirs();
     const [first, second, third] = blobsInOneFanOut(3);
-    // Made by a concurrent writer (a blob stream, another group) whose sync of objects/ may not have run.
+    // Made by a concurrent writer (another blob stream) whose sync of objects/ may not have run.
     await mkdir(join(dirs.objects, 'ab'));
     const syncer = recordingSyncer();
-    await putLooseObjects(dirs, [first!], syncer);
+    await putBlob(dirs, first!, syncer);
     expect(syncer.synced).toEqual([join(dirs.objects, 'ab'), dirs.objects]);
 
     syncer.synced.length = 0;
-    await putLooseObjects(dirs, [second!, third!], syncer);
-    expect(syncer.synced).toEqual([join(dirs.objects, 'ab')]);
+    await putBlob(dirs, second!, syncer);
+    await putBlob(dirs, third!, syncer);
+    expect(syncer.synced).toEqual([join(dirs.objects, 'ab'), join(dirs.objects, 'ab')]);
     expect(await readLooseObject(dirs, third!.hash)).toMatchObject({ type: 'blob', size: third!.body.byteLength });
   });
 
@@ -68,10 +75,10 @@ describe('loose objects in a fan-out directory another writer made', () => {
         if (failing && dir === dirs.objects) throw new Error('EIO');
       },
     };
-    await expect(putLooseObjects(dirs, [first!], syncer)).rejects.toThrow('EIO');
+    await expect(putBlob(dirs, first!, syncer)).rejects.toThrow('EIO');
     failing = false;
     synced.length = 0;
-    await putLooseObjects(dirs, [second!], syncer);
+    await putBlob(dirs, second!, syncer);
     expect(synced).toEqual([join(dirs.objects, 'ab'), dirs.objects]);
   });
 });

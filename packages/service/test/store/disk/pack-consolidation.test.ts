@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
 import { createPackConsolidator, readPackedWithRetry } from '../../../src/store/disk/pack-consolidation.js';
-import { putPackedObjects, readPackedObject, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
+import { buildPack } from '../../../src/store/disk/pack-file.js';
+import { readPackedObject, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import type { NewObject } from '../../../src/store/storage.js';
 import { createGitSandbox, type GitSandbox } from '../../objects/git-sandbox.js';
 
@@ -17,8 +18,9 @@ afterAll(() => sandbox.remove());
 
 const blob = (body: Uint8Array): NewObject => ({ hash: hashObject('blob', body), type: 'blob', body });
 const record = { name: 'r', defaultBranch: 'main', createdAt: 1 };
-// Packs of three objects each, merged once four small ones are there, looked at every fourth pack.
-const options = { packMinObjects: 2, consolidation: { checkEvery: 4, minPacks: 4, quietMs: 0 } };
+// Each group's log frame packed at once (a pack of three objects each), merged once four small
+// packs are there, looked at every fourth pack.
+const options = { objectLog: { sealBytes: 1 }, consolidation: { checkEvery: 4, minPacks: 4, quietMs: 0 } };
 
 async function packCount(dataDir: string): Promise<number> {
   return (await readdir(join(dataDir, 'repos', 'r.git', 'objects', 'pack'))).filter((name) => name.endsWith('.pack')).length;
@@ -61,7 +63,7 @@ describe('pack consolidation', () => {
     await mkdir(dirs.temp, { recursive: true });
     const packed: PackedObjects = new Map();
     const objects = Array.from({ length: 4 }, () => blob(randomBytes(100)));
-    for (const object of objects) await putPackedObjects(dirs, [object], packed);
+    for (const object of objects) await writePack(dirs, buildPack([object]), packed);
     const first = objects[0]!;
     const stale = packed.get(first.hash)!;
     const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2, quietMs: 0 }, (error) => {
@@ -84,8 +86,8 @@ describe('pack consolidation', () => {
     const [a, b, c] = Array.from({ length: 3 }, () => blob(randomBytes(100)));
     // The second group writes a and b again (as concurrent writers may): the first pack is dead,
     // and merging both yields exactly the second one.
-    await putPackedObjects(dirs, [a!, b!], packed);
-    await putPackedObjects(dirs, [a!, b!, c!], packed);
+    await writePack(dirs, buildPack([a!, b!]), packed);
+    await writePack(dirs, buildPack([a!, b!, c!]), packed);
     const second = packed.get(c!.hash)!.pack;
     const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2, quietMs: 0 }, (error) => {
       throw error;
@@ -109,7 +111,7 @@ describe('pack consolidation', () => {
     });
     const packs = async () => (await readdir(join(dirs.objects, 'pack'))).filter((name) => name.endsWith('.pack')).length;
     for (let i = 0; i < 4; i++) {
-      await putPackedObjects(dirs, [blob(randomBytes(50))], packed);
+      await writePack(dirs, buildPack([blob(randomBytes(50))]), packed);
       consolidator.packWritten();
     }
     expect(await packs()).toBe(4); // still writing: nothing merged yet

@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GovcError } from '@govc/core';
+import type { NewObject } from '../storage.js';
+import { fsyncDirectory } from './durable-file.js';
+import { frameHeaderBytes, sealFrame, wholeFrames } from './log-frames.js';
+import type { ObjectDirs } from './loose-object-files.js';
+import { writePack, type PackedObjects } from './packed-objects.js';
+import { copyPackEntries, parsePackEntry, planPackEntry, writePackEntry, type RawPackEntry } from './pack-file.js';
+import { objectLogDirName } from './repository-dir.js';
+
+/** When the object log is packed; see {@link ObjectLog}. */
+export interface ObjectLogOptions {
+  /** Pack the log once it holds this many bytes. Default 8 MiB. */
+  readonly sealBytes?: number;
+  /** …or once no object was logged for this long, ms. Default 200. */
+  readonly quietMs?: number;
+}
+
+// Each object in a frame: its 20-byte name, its entry's length (u32 big-endian), its pack entry.
+const objectHeaderBytes = 24;
+const segmentName = /^objects-[0-9a-f]{16}\.log$/;
+// Opened for writes that return once their data is on the device: one thread-pool trip per append.
+const appendFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
+
+/** One log file: frames written at reserved offsets, one write at a time. */
+interface Segment {
+  readonly path: string;
+  readonly handle: Promise<FileHandle>;
+  /** Bytes reserved so far: where the next frame goes. */
+  size: number;
+  /** The entries of the frames written whole, for the pack that seals them. */
+  readonly entries: RawPackEntry[];
+  /** The last write, settled either way. */
+  lastWrite: Promise<unknown>;
+}
+
+/** One frame: each object once, as pack entries behind their names. */
+function encodeFrame(objects: readonly NewObject[]): { frame: Buffer; entries: { hash: string; start: number; end: number }[] } {
+  const unique = new Map<string, NewObject>();
+  for (const object of objects) unique.set(object.hash, object);
+  const plans = [...unique.values()].map((object) => ({ object, plan: planPackEntry(object.body) }));
+  let length = frameHeaderBytes;
+  for (const { plan } of plans) length += objectHeaderBytes + plan.length;
+  const frame = Buffer.allocUnsafe(length);
+  const entries: { hash: string; start: number; end: number }[] = [];
+  let at = frameHeaderBytes;
+  for (const { object, plan } of plans) {
+    frame.write(object.hash, at, 20, 'hex');
+    frame.writeUInt32BE(plan.length, at + 20);
+    const start = at + objectHeaderBytes;
+    at = writePackEntry(frame, start, object.type, object.body, plan);
+    entries.push({ hash: object.hash, start, end: at });
+  }
+  return { frame: sealFrame(frame), entries };
+}
+
+/** The entries of a replayed frame's payload; `data_loss` if a whole frame is malformed inside. */
+function decodeFrame(payload: Buffer, path: string): RawPackEntry[] {
+  const entries: RawPackEntry[] = [];
+  for (let at = 0; at < payload.length; ) {
+    if (at + objectHeaderBytes > payload.length) throw new GovcError('data_loss', `${path}: a frame is malformed`);
+    const hash = payload.toString('hex', at, at + 20);
+    const end = at + objectHeaderBytes + payload.readUInt32BE(at + 20);
+    if (end > payload.length) throw new GovcError('data_loss', `${path}: a frame is malformed`);
+    const bytes = payload.subarray(at + objectHeaderBytes, end);
+    parsePackEntry(bytes); // its type must be one a pack holds
+    entries.push({ hash, bytes });
+    at = end;
+  }
+  return entries;
+}
+
+/**
+ * A repository's object log: where `putObjects` makes objects durable. A group of objects is one
+ * frame (see log-frames.ts) written with O_DSYNC — one write, one sync, no file created and no
+ * directory synced — and readable at once through `packed`, which points into the log. Sealing
+ * packs what the log holds into one pack + `.idx` (written durably, as any pack) and removes
+ * the log files: when the log reaches `sealBytes`, when writes pause for `quietMs`, before a
+ * ref step (so that git, which reads only packs and loose files, sees every object a ref names),
+ * and at close. Start-up packs what a crash left in the log.
+ *
+ * Writes are one at a time (the store's group commit calls `append` so); each frame goes at an
+ * offset reserved for it, so a failed write leaves a hole only at the end of its file, which is
+ * then left for a new one.
+ */
+export class ObjectLog {
+  readonly #dir: string;
+  readonly #objectDirs: ObjectDirs;
+  readonly #packed: PackedObjects;
+  readonly #sealBytes: number;
+  readonly #quietMs: number;
+  readonly #onSealed: () => void;
+  #current: Segment | undefined;
+  /** Files given up for writing (a write failed, or a seal failed) whose whole frames still wait to be packed. */
+  #unsealed: Segment[] = [];
+  #sealing: Promise<void> = Promise.resolve();
+  #quiet: NodeJS.Timeout | undefined;
+
+  private constructor(dir: string, objectDirs: ObjectDirs, packed: PackedObjects, options: ObjectLogOptions, onSealed: () => void) {
+    this.#dir = dir;
+    this.#objectDirs = objectDirs;
+    this.#packed = packed;
+    this.#sealBytes = options.sealBytes ?? 8 * 1024 * 1024;
+    this.#quietMs = options.quietMs ?? 200;
+    this.#onSealed = onSealed;
+  }
+
+  /**
+   * Opens the log of the repository at `repoDir`, first packing (durably) what its files hold —
+   * frames up to the first torn one in each — and removing them. `onSealed` hears of each pack
+   * a seal writes.
+   */
+  static async open(repoDir: string, objectDirs: ObjectDirs, packed: PackedObjects, options: ObjectLogOptions, onSealed: () => void): Promise<ObjectLog> {
+    const dir = join(repoDir, objectLogDirName);
+    // Repositories made before the log get its directory here, durably.
+    if ((await mkdir(dir, { recursive: true })) !== undefined) await fsyncDirectory(repoDir);
+    const files = (await readdir(dir)).filter((name) => segmentName.test(name)).map((name) => join(dir, name));
+    const entries: RawPackEntry[] = [];
+    for (const file of files) {
+      const bytes = await readFile(file);
+      for (const { payload } of wholeFrames(bytes)) entries.push(...decodeFrame(payload, file));
+    }
+    if (entries.length > 0) await writePack(objectDirs, copyPackEntries(entries), packed);
+    if (files.length > 0) {
+      for (const file of files) await rm(file, { force: true });
+      await fsyncDirectory(dir);
+    }
+    return new ObjectLog(dir, objectDirs, packed, options, onSealed);
+  }
+
+  /** Makes `objects` durable in one frame and readable through `packed`. One call at a time. */
+  async append(objects: readonly NewObject[]): Promise<void> {
+    if (objects.length === 0) return;
+    const { frame, entries } = encodeFrame(objects);
+    const segment = (this.#current ??= this.#newSegment());
+    const at = segment.size;
+    segment.size += frame.length;
+    const logged = (async () => {
+      const handle = await segment.handle;
+      const { bytesWritten } = await handle.write(frame, 0, frame.length, at);
+      if (bytesWritten !== frame.length) throw new GovcError('internal', `${segment.path}: a short write`);
+      // Recorded before `lastWrite` settles, so that a seal waiting on it packs them.
+      for (const { hash, start, end } of entries) {
+        segment.entries.push({ hash, bytes: frame.subarray(start, end) });
+        this.#packed.set(hash, { pack: segment.path, offset: at + start, end: at + end });
+      }
+    })();
+    segment.lastWrite = logged.catch(() => undefined);
+    try {
+      await logged;
+    } catch (error) {
+      // Nothing more goes into this file (its end may be torn); its whole frames still get packed.
+      if (this.#current === segment) {
+        this.#current = undefined;
+        this.#unsealed.push(segment);
+      }
+      throw error;
+    }
+    clearTimeout(this.#quiet);
+    if (segment.size >= this.#sealBytes) {
+      this.seal().catch(() => undefined); // a failed seal is retried by the next one
+    } else {
+      this.#quiet = setTimeout(() => this.seal().catch(() => undefined), this.#quietMs);
+      this.#quiet.unref();
+    }
+  }
+
+  /**
+   * Packs every object logged before this call (durably, with the directory entries naming the
+   * pack) and removes the log files it came from. Seals run one at a time.
+   */
+  seal(): Promise<void> {
+    const sealed = this.#sealing.then(() => this.#sealNow());
+    this.#sealing = sealed.catch(() => undefined);
+    return sealed;
+  }
+
+  async #sealNow(): Promise<void> {
+    clearTimeout(this.#quiet);
+    const segments = this.#unsealed;
+    this.#unsealed = [];
+    if (this.#current !== undefined) segments.push(this.#current);
+    this.#current = undefined;
+    if (segments.length === 0) return;
+    // A write in flight when the seal began finishes into its file first.
+    await Promise.all(segments.map((segment) => segment.lastWrite));
+    const entries = segments.flatMap((segment) => segment.entries);
+    try {
+      if (entries.length > 0) {
+        await writePack(this.#objectDirs, copyPackEntries(entries), this.#packed);
+        this.#onSealed();
+      }
+    } catch (error) {
+      this.#unsealed.unshift(...segments);
+      throw error;
+    }
+    // Packed and durable: the files may go. Readers holding an entry into them retry from `packed`.
+    for (const segment of segments) {
+      await segment.handle.then((handle) => handle.close()).catch(() => undefined);
+      await rm(segment.path, { force: true });
+    }
+    await fsyncDirectory(this.#dir);
+  }
+
+  /** Seals what the log holds and closes it. A failed seal leaves the files for start-up to pack. */
+  async close(): Promise<void> {
+    await this.seal().catch(() => undefined);
+    await this.#closeFiles();
+  }
+
+  /** Closes the log without sealing: its repository is being deleted. */
+  async abandon(): Promise<void> {
+    clearTimeout(this.#quiet);
+    await this.#sealing;
+    await this.#closeFiles();
+  }
+
+  async #closeFiles(): Promise<void> {
+    const segments = [...this.#unsealed, ...(this.#current ? [this.#current] : [])];
+    this.#unsealed = [];
+    this.#current = undefined;
+    for (const segment of segments) {
+      await segment.lastWrite;
+      await segment.handle.then((handle) => handle.close()).catch(() => undefined);
+    }
+  }
+
+  /** A new log file; its name is durable before any write to it can finish. */
+  #newSegment(): Segment {
+    const path = join(this.#dir, `objects-${randomBytes(8).toString('hex')}.log`);
+    const handle = open(path, appendFlags, 0o644).then(async (opened) => {
+      try {
+        await fsyncDirectory(this.#dir);
+        return opened;
+      } catch (error) {
+        await opened.close();
+        throw error;
+      }
+    });
+    handle.catch(() => undefined); // failures reach the writes that wait on it
+    return { path, handle, size: 0, entries: [], lastWrite: Promise.resolve() };
+  }
+}
