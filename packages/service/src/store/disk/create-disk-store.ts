@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { GovcError } from '@govc/core';
 import { KeyedLock } from '../../model/keyed-lock.js';
 import { checkRepoName } from '../../validation/repo-name.js';
-import { looseObjectPath } from '../../export/loose-object.js';
+import { checkHash } from '../../validation/hash.js';
 import type { NewObject, OutcomeRecord, RefChange, RepositoryRecord, Storage } from '../storage.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { createDirectorySyncer } from './directory-syncer.js';
@@ -267,7 +267,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       const fresh: NewObject[] = [];
       for (const object of objects) {
         // Checked before joining a group, so that one bad name cannot fail the others' writes.
-        looseObjectPath(object.hash);
+        checkHash(object.hash, 'object hash');
         if (!repo.packed.has(object.hash)) fresh.push(object);
       }
       if (fresh.length > 0) await io(name, `writing objects to ${name}`, () => repo.writes.add(fresh));

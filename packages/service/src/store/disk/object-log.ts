@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { GovcError } from '@govc/core';
 import type { NewObject } from '../storage.js';
 import { fsyncDirectory } from './durable-file.js';
-import { frameHeaderBytes, sealFrame, wholeFrames } from './log-frames.js';
+import { wholeFrames } from './log-frames.js';
 import type { ObjectDirs } from './loose-object-files.js';
 import { writePack, type PackedObjects } from './packed-objects.js';
-import { copyPackEntries, parsePackEntry, planPackEntry, writePackEntry, type RawPackEntry } from './pack-file.js';
+import { decodeObjectFrame, encodeObjectFrame, packObjectFrames, type ObjectFrame } from './object-frames.js';
 import { objectLogDirName } from './repository-dir.js';
 
 /** When the object log is packed; see {@link ObjectLog}. */
@@ -19,8 +19,6 @@ export interface ObjectLogOptions {
   readonly quietMs?: number;
 }
 
-// Each object in a frame: its 20-byte name, its entry's length (u32 big-endian), its pack entry.
-const objectHeaderBytes = 24;
 const segmentName = /^objects-[0-9a-f]{16}\.log$/;
 // Opened for writes that return once their data is on the device: one thread-pool trip per append.
 const appendFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
@@ -31,51 +29,15 @@ interface Segment {
   readonly handle: Promise<FileHandle>;
   /** Bytes reserved so far: where the next frame goes. */
   size: number;
-  /** The entries of the frames written whole, for the pack that seals them. */
-  readonly entries: RawPackEntry[];
+  /** The frames written whole, for the pack that seals them. */
+  readonly frames: ObjectFrame[];
   /** The last write, settled either way. */
   lastWrite: Promise<unknown>;
 }
 
-/** One frame: each object once, as pack entries behind their names. */
-function encodeFrame(objects: readonly NewObject[]): { frame: Buffer; entries: { hash: string; start: number; end: number }[] } {
-  const unique = new Map<string, NewObject>();
-  for (const object of objects) unique.set(object.hash, object);
-  const plans = [...unique.values()].map((object) => ({ object, plan: planPackEntry(object.body) }));
-  let length = frameHeaderBytes;
-  for (const { plan } of plans) length += objectHeaderBytes + plan.length;
-  const frame = Buffer.allocUnsafe(length);
-  const entries: { hash: string; start: number; end: number }[] = [];
-  let at = frameHeaderBytes;
-  for (const { object, plan } of plans) {
-    frame.write(object.hash, at, 20, 'hex');
-    frame.writeUInt32BE(plan.length, at + 20);
-    const start = at + objectHeaderBytes;
-    at = writePackEntry(frame, start, object.type, object.body, plan);
-    entries.push({ hash: object.hash, start, end: at });
-  }
-  return { frame: sealFrame(frame), entries };
-}
-
-/** The entries of a replayed frame's payload; `data_loss` if a whole frame is malformed inside. */
-function decodeFrame(payload: Buffer, path: string): RawPackEntry[] {
-  const entries: RawPackEntry[] = [];
-  for (let at = 0; at < payload.length; ) {
-    if (at + objectHeaderBytes > payload.length) throw new GovcError('data_loss', `${path}: a frame is malformed`);
-    const hash = payload.toString('hex', at, at + 20);
-    const end = at + objectHeaderBytes + payload.readUInt32BE(at + 20);
-    if (end > payload.length) throw new GovcError('data_loss', `${path}: a frame is malformed`);
-    const bytes = payload.subarray(at + objectHeaderBytes, end);
-    parsePackEntry(bytes); // its type must be one a pack holds
-    entries.push({ hash, bytes });
-    at = end;
-  }
-  return entries;
-}
-
 /**
  * A repository's object log: where `putObjects` makes objects durable. A group of objects is one
- * frame (see log-frames.ts) written with O_DSYNC — one write, one sync, no file created and no
+ * frame (see object-frames.ts) written with O_DSYNC — one write, one sync, no file created and no
  * directory synced — and readable at once through `packed`, which points into the log. Sealing
  * packs what the log holds into one pack + `.idx` (written durably, as any pack) and removes
  * the log files: when the log reaches `sealBytes`, when writes pause for `quietMs`, before a
@@ -118,12 +80,16 @@ export class ObjectLog {
     // Repositories made before the log get its directory here, durably.
     if ((await mkdir(dir, { recursive: true })) !== undefined) await fsyncDirectory(repoDir);
     const files = (await readdir(dir)).filter((name) => segmentName.test(name)).map((name) => join(dir, name));
-    const entries: RawPackEntry[] = [];
+    const frames: ObjectFrame[] = [];
     for (const file of files) {
       const bytes = await readFile(file);
-      for (const { payload } of wholeFrames(bytes)) entries.push(...decodeFrame(payload, file));
+      let at = 0;
+      for (const { end } of wholeFrames(bytes)) {
+        frames.push(decodeObjectFrame(bytes.subarray(at, end), file));
+        at = end;
+      }
     }
-    if (entries.length > 0) await writePack(objectDirs, copyPackEntries(entries), packed);
+    if (frames.length > 0) await writePack(objectDirs, packObjectFrames(frames), packed);
     if (files.length > 0) {
       for (const file of files) await rm(file, { force: true });
       await fsyncDirectory(dir);
@@ -134,19 +100,18 @@ export class ObjectLog {
   /** Makes `objects` durable in one frame and readable through `packed`. One call at a time. */
   async append(objects: readonly NewObject[]): Promise<void> {
     if (objects.length === 0) return;
-    const { frame, entries } = encodeFrame(objects);
+    const frame = encodeObjectFrame(objects);
+    const { bytes, hashes, starts } = frame;
     const segment = (this.#current ??= this.#newSegment());
     const at = segment.size;
-    segment.size += frame.length;
+    segment.size += bytes.length;
     const logged = (async () => {
       const handle = await segment.handle;
-      const { bytesWritten } = await handle.write(frame, 0, frame.length, at);
-      if (bytesWritten !== frame.length) throw new GovcError('internal', `${segment.path}: a short write`);
+      const { bytesWritten } = await handle.write(bytes, 0, bytes.length, at);
+      if (bytesWritten !== bytes.length) throw new GovcError('internal', `${segment.path}: a short write`);
       // Recorded before `lastWrite` settles, so that a seal waiting on it packs them.
-      for (const { hash, start, end } of entries) {
-        segment.entries.push({ hash, bytes: frame.subarray(start, end) });
-        this.#packed.set(hash, { pack: segment.path, offset: at + start, end: at + end });
-      }
+      segment.frames.push(frame);
+      for (let i = 0; i < hashes.length; i++) this.#packed.set(hashes[i]!, { pack: segment.path, offset: at + starts[i]!, end: at + starts[i + 1]! });
     })();
     segment.lastWrite = logged.catch(() => undefined);
     try {
@@ -187,10 +152,10 @@ export class ObjectLog {
     if (segments.length === 0) return;
     // A write in flight when the seal began finishes into its file first.
     await Promise.all(segments.map((segment) => segment.lastWrite));
-    const entries = segments.flatMap((segment) => segment.entries);
+    const frames = segments.flatMap((segment) => segment.frames);
     try {
-      if (entries.length > 0) {
-        await writePack(this.#objectDirs, copyPackEntries(entries), this.#packed);
+      if (frames.length > 0) {
+        await writePack(this.#objectDirs, packObjectFrames(frames), this.#packed);
         this.#onSealed();
       }
     } catch (error) {
@@ -241,6 +206,6 @@ export class ObjectLog {
       }
     });
     handle.catch(() => undefined); // failures reach the writes that wait on it
-    return { path, handle, size: 0, entries: [], lastWrite: Promise.resolve() };
+    return { path, handle, size: 0, frames: [], lastWrite: Promise.resolve() };
   }
 }

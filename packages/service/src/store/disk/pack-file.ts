@@ -22,7 +22,7 @@ export interface BuiltPack {
   readonly name: string;
   readonly pack: Buffer;
   readonly index: Buffer;
-  /** The objects packed: those given, each hash once, in hash order (the order of their entries). */
+  /** The objects packed, each hash once, in the order of their entries. */
   readonly hashes: readonly string[];
   /** Where each of `hashes`' entries starts, then where the last one ends. */
   readonly offsets: Uint32Array;
@@ -143,9 +143,8 @@ export function buildPack(objects: readonly NewObject[]): BuiltPack {
 }
 
 /**
- * A pack of `entries`, each hash once, copied as they are (no inflating or deflating: how logged
- * objects are packed and packs merged), and its `.idx`. Callers keep a pack under 2 GiB, so no
- * 64-bit offset table is needed.
+ * A pack of `entries`, each hash once, copied as they are (no inflating or deflating: how packs
+ * are merged), and its `.idx`. Callers keep a pack under 2 GiB, so no 64-bit offset table is needed.
  */
 export function copyPackEntries(entries: readonly RawPackEntry[]): BuiltPack {
   const sorted = sortedUnique(entries);
@@ -153,22 +152,23 @@ export function copyPackEntries(entries: readonly RawPackEntry[]): BuiltPack {
   let packLength = 12 + 20;
   for (const { bytes } of sorted) packLength += bytes.byteLength;
   const pack = newPack(packLength, count);
-  const offsets = new Uint32Array(count + 1);
-  const crcs = new Uint32Array(count);
+  const layout = newPackLayout(count);
   let at = 12;
   for (let i = 0; i < count; i++) {
-    const { bytes } = sorted[i]!;
-    offsets[i] = at;
+    const { hash, bytes } = sorted[i]!;
+    layout.hashes.push(hash);
+    layout.names.write(hash, i * 20, 20, 'hex');
+    layout.offsets[i] = at;
     pack.set(bytes, at);
-    crcs[i] = crc32(bytes);
+    layout.crcs[i] = crc32(bytes);
     at += bytes.byteLength;
   }
-  offsets[count] = at;
-  return finishPack(pack, sorted.map((entry) => entry.hash), offsets, crcs);
+  layout.offsets[count] = at;
+  return finishPack(pack, layout);
 }
 
 /** A pack buffer of `length` bytes with its header (version 2, `count` objects) written. */
-function newPack(length: number, count: number): Buffer {
+export function newPack(length: number, count: number): Buffer {
   if (length - 20 >= 2 ** 31) throw new GovcError('internal', 'a pack written here must stay under 2 GiB');
   const pack = Buffer.allocUnsafe(length);
   pack.write('PACK', 0, 'latin1');
@@ -177,19 +177,72 @@ function newPack(length: number, count: number): Buffer {
   return pack;
 }
 
-/** Writes the pack's checksum after its last entry and builds its index. */
-function finishPack(pack: Buffer, hashes: readonly string[], offsets: Uint32Array, crcs: Uint32Array): BuiltPack {
+/**
+ * Where a pack's entries lie, in the order they lie (any order: only the index is sorted), for
+ * its index: entry `i` is object `hashes[i]` (`names` holds the same 20 bytes each, binary),
+ * starts at `offsets[i]` and has the CRC-32 `crcs[i]`; `offsets[count]` is where the last ends.
+ */
+export interface PackLayout {
+  readonly hashes: string[];
+  readonly names: Buffer;
+  readonly offsets: Uint32Array;
+  readonly crcs: Uint32Array;
+}
+
+/** An empty layout for `count` entries, to be filled. */
+export function newPackLayout(count: number): PackLayout {
+  return { hashes: [], names: Buffer.allocUnsafe(count * 20), offsets: new Uint32Array(count + 1), crcs: new Uint32Array(count) };
+}
+
+/** Writes the checksum after the pack's last entry and builds its index. Names must be distinct. */
+export function finishPack(pack: Buffer, layout: PackLayout): BuiltPack {
+  const { hashes, offsets } = layout;
   const end = offsets[hashes.length]!;
   const checksum = createHash('sha1').update(pack.subarray(0, end)).digest();
   checksum.copy(pack, end);
-  return { name: checksum.toString('hex'), pack, index: buildIndex(hashes, offsets, crcs, checksum), hashes, offsets };
+  return { name: checksum.toString('hex'), pack, index: buildIndex(layout, checksum), hashes, offsets };
 }
 
-/** The version-2 `.idx` of a pack holding `sorted` (hashes in order) at `offsets`, with CRC-32s `crcs`. */
-function buildIndex(sorted: readonly string[], offsets: Uint32Array, crcs: Uint32Array, packChecksum: Buffer): Buffer {
-  const count = sorted.length;
-  const names = 8 + 256 * 4;
-  const crcTable = names + count * 20;
+/**
+ * The order of `count` distinct 20-byte names by value: a counting sort on the first two bytes
+ * (buckets of about one name each even for a large pack), then each bucket sorted — by
+ * insertion while small, else by Array#sort, so that crafted names cannot make it quadratic.
+ */
+function nameOrder(names: Buffer, count: number): Uint32Array {
+  const key = (i: number): number => (names[i * 20]! << 8) | names[i * 20 + 1]!;
+  const starts = new Uint32Array(65536 + 1);
+  for (let i = 0; i < count; i++) starts[key(i) + 1]!++;
+  for (let k = 0; k < 65536; k++) starts[k + 1]! += starts[k]!;
+  const order = new Uint32Array(count);
+  const fill = starts.slice(0, 65536);
+  for (let i = 0; i < count; i++) order[fill[key(i)]!++] = i;
+  // Negative when name a sorts before name b.
+  const compare = (a: number, b: number): number => names.compare(names, b * 20 + 2, b * 20 + 20, a * 20 + 2, a * 20 + 20);
+  for (let k = 0; k < 65536; k++) {
+    const start = starts[k]!;
+    const end = starts[k + 1]!;
+    if (end - start < 2) continue;
+    if (end - start > insertionSortMax) {
+      order.set(Array.from(order.subarray(start, end)).sort(compare), start);
+      continue;
+    }
+    for (let i = start + 1; i < end; i++) {
+      const name = order[i]!;
+      let j = i - 1;
+      for (; j >= start && compare(order[j]!, name) > 0; j--) order[j + 1] = order[j]!;
+      order[j + 1] = name;
+    }
+  }
+  return order;
+}
+
+/** The version-2 `.idx` of a pack laid out as `layout`: names sorted, with their CRC-32s and offsets. */
+function buildIndex(layout: PackLayout, packChecksum: Buffer): Buffer {
+  const { names, offsets, crcs } = layout;
+  const count = layout.hashes.length;
+  const order = nameOrder(names, count);
+  const nameTable = 8 + 256 * 4;
+  const crcTable = nameTable + count * 20;
   const offsetTable = crcTable + count * 4;
   const end = offsetTable + count * 4;
   const index = Buffer.allocUnsafe(end + 40);
@@ -197,9 +250,10 @@ function buildIndex(sorted: readonly string[], offsets: Uint32Array, crcs: Uint3
   index.writeUInt32BE(2, 4);
   const fanOut = new Uint32Array(256);
   for (let i = 0; i < count; i++) {
-    const nameAt = names + i * 20;
-    index.write(sorted[i]!, nameAt, 20, 'hex');
-    fanOut[index[nameAt]!]!++;
+    const from = order[i]! * 20;
+    const to = nameTable + i * 20;
+    for (let b = 0; b < 20; b++) index[to + b] = names[from + b]!;
+    fanOut[names[from]!]!++;
   }
   let total = 0;
   for (let byte = 0; byte < 256; byte++) {
@@ -207,8 +261,8 @@ function buildIndex(sorted: readonly string[], offsets: Uint32Array, crcs: Uint3
     index.writeUInt32BE(total, 8 + byte * 4);
   }
   for (let i = 0; i < count; i++) {
-    index.writeUInt32BE(crcs[i]!, crcTable + i * 4);
-    index.writeUInt32BE(offsets[i]!, offsetTable + i * 4);
+    index.writeUInt32BE(crcs[order[i]!]!, crcTable + i * 4);
+    index.writeUInt32BE(offsets[order[i]!]!, offsetTable + i * 4);
   }
   packChecksum.copy(index, end);
   createHash('sha1')

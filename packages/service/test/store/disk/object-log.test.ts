@@ -1,16 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import { wholeFrames } from '../../../src/store/disk/log-frames.js';
 import { ObjectLog, type ObjectLogOptions } from '../../../src/store/disk/object-log.js';
 import { loadPackedObjects, readPackedObject, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import { readPackedWithRetry } from '../../../src/store/disk/pack-consolidation.js';
 import type { NewObject } from '../../../src/store/storage.js';
+import { createGitSandbox, type GitSandbox } from '../../objects/git-sandbox.js';
 import { useDiskFixture } from './disk-fixture.js';
 
 const { dataDir } = useDiskFixture('govc-object-log-');
+let sandbox: GitSandbox;
+beforeAll(() => {
+  sandbox = createGitSandbox();
+});
+afterAll(() => sandbox.remove());
 
 const blob = (body: Uint8Array): NewObject => ({ hash: hashObject('blob', body), type: 'blob', body });
 // Small ones stored, large ones deflated: both kinds of pack entry.
@@ -133,6 +139,21 @@ describe('the object log', () => {
     await expectReadable(packed, kept);
   });
 
+  it('packs an object logged twice (by concurrent writers) once, in a pack git verifies', async () => {
+    const repoDir = await dataDir();
+    const { log, packed } = await openLog(repoDir);
+    const [x, y, z] = group();
+    await log.append([x!, y!]);
+    await log.append([y!, z!]);
+    await log.append([z!]);
+    await log.close();
+    const [pack] = await packs(repoDir);
+    const verified = sandbox.run(['verify-pack', '-v', join(repoDir, 'objects', 'pack', pack!)]);
+    expect(verified.status, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('non delta: 3 objects');
+    await expectReadable(packed, [x!, y!, z!]);
+  });
+
   it('refuses a whole frame whose inside is malformed, as data loss, at start-up', async () => {
     const repoDir = await dataDir();
     const { log } = await openLog(repoDir);
@@ -140,9 +161,9 @@ describe('the object log', () => {
     await log.abandon();
     const [file] = await logFiles(repoDir);
     const bytes = await readFile(file!);
-    // A frame whose CRC checks out but whose first entry claims more bytes than the frame holds.
+    // A frame whose CRC checks out but which claims more objects than it holds.
     const payload = Buffer.from(bytes.subarray(8));
-    payload.writeUInt32BE(0xffffff, 20);
+    payload.writeUInt32BE(0xffffff, 0);
     const { crc32 } = await import('node:zlib');
     const frame = Buffer.alloc(8);
     frame.writeUInt32BE(payload.length, 0);
