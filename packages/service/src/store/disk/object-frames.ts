@@ -67,7 +67,7 @@ export function decodeObjectFrame(bytes: Buffer, path: string): ObjectFrame {
     starts[i] = at;
     const end = at + bytes.readUInt32BE(parts.lengths + i * 4);
     if (end > bytes.length) throw malformed();
-    parsePackEntry(bytes.subarray(at, end)); // of a type a pack holds
+    if (parsePackEntry(bytes.subarray(at, end)).kind !== 'whole') throw malformed();
     at = end;
   }
   if (at !== bytes.length) throw malformed();

@@ -2,8 +2,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
-import { writePack, type PackedObjects } from './packed-objects.js';
-import { copyPackEntries, readPackIndex, type PackEntry, type RawPackEntry } from './pack-file.js';
+import { readPackedObject, writePack, type PackedObjects } from './packed-objects.js';
+import { copyPackEntries, encodePackEntry, parsePackEntry, readPackIndex, type PackEntry, type RawPackEntry } from './pack-file.js';
 
 /** When and how much to consolidate; see {@link createPackConsolidator}. */
 export interface ConsolidationOptions {
@@ -22,6 +22,9 @@ export interface ConsolidationOptions {
   /** At most this many bytes of packs merged at once: the objects pass through memory. Default 64 MiB. */
   readonly maxBytes?: number;
 }
+
+/** Files git may keep beside a pack, named like it. */
+const packCompanions = ['.bitmap', '.rev', '.mtimes', '.promisor'];
 
 /** Looks postponed for want of a pause before one happens anyway (16 × `checkEvery` packs). */
 const maxLooksPostponed = 16;
@@ -46,7 +49,8 @@ async function smallPacks(packDir: string, smallPackBytes: number): Promise<Smal
   for (const name of names) {
     if (!/^pack-[0-9a-f]{40}\.pack$/.test(name)) continue;
     const index = name.replace(/\.pack$/, '.idx');
-    if (!names.has(index)) continue;
+    // A `.keep` file asks for a pack to be left as it is (git repack honours it too).
+    if (!names.has(index) || names.has(name.replace(/\.pack$/, '.keep'))) continue;
     const { size } = await stat(join(packDir, name));
     if (size < smallPackBytes) found.push({ pack: join(packDir, name), index: join(packDir, index), bytes: size });
   }
@@ -112,7 +116,14 @@ export function createPackConsolidator(
       const content = await readFile(pack);
       for (const [hash, entry] of inPack) {
         // Only what the repository still reads from this pack; a later group may hold a copy.
-        if (packed.get(hash)?.pack === pack) entries.push({ hash, bytes: content.subarray(entry.offset, entry.end) });
+        if (packed.get(hash)?.pack !== pack) continue;
+        let bytes: Buffer = content.subarray(entry.offset, entry.end);
+        // A delta (in a pack git wrote) may name its base by where it lies: stored whole instead.
+        if (parsePackEntry(bytes).kind !== 'whole') {
+          const object = await readPackedObject(entry, packed);
+          bytes = encodePackEntry(object.type, object.body);
+        }
+        entries.push({ hash, bytes });
       }
     }
     // Packs whose objects all live on elsewhere just go.
@@ -122,6 +133,8 @@ export function createPackConsolidator(
       if (pack === merged) continue;
       await rm(index, { force: true });
       await rm(pack, { force: true });
+      // What git keeps beside a pack it wrote (bitmap, reverse index, …) goes with it.
+      for (const extra of packCompanions) await rm(pack.replace(/\.pack$/, extra), { force: true });
     }
     await fsyncDirectory(packDir);
   }
@@ -149,12 +162,17 @@ export function createPackConsolidator(
  * Reads a packed object through `read`; when consolidation removed its pack after the entry was
  * looked up (`ENOENT`), reads it again from where the index points now.
  */
-export async function readPackedWithRetry<T>(packed: PackedObjects, hash: string, entry: PackEntry, read: (entry: PackEntry) => Promise<T>): Promise<T> {
+export async function readPackedWithRetry<T>(
+  packed: PackedObjects,
+  hash: string,
+  entry: PackEntry,
+  read: (entry: PackEntry, packed: PackedObjects) => Promise<T>,
+): Promise<T> {
   try {
-    return await read(entry);
+    return await read(entry, packed);
   } catch (error) {
     const moved = packed.get(hash);
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || moved === undefined || moved === entry) throw error;
-    return read(moved);
+    return read(moved, packed);
   }
 }

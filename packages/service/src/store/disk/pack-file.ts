@@ -5,7 +5,7 @@ import type { ObjectType } from '../../objects/object-type.js';
 import type { NewObject } from '../storage.js';
 import { storedZlibBytes, writeStoredZlib } from './stored-zlib.js';
 
-// The type numbers of git's pack format; deltas (6, 7) are never written or read here.
+// The type numbers of git's pack format for whole objects; deltas (6, 7) are read, never written.
 const packTypes: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
 const typesByNumber: readonly (ObjectType | undefined)[] = [undefined, 'commit', 'tree', 'blob', 'tag'];
 
@@ -132,14 +132,7 @@ export function writePackEntry(into: Buffer, at: number, type: ObjectType, body:
  * `git index-pack` would. Entries go in hash order, so that the index lists them as they lie.
  */
 export function buildPack(objects: readonly NewObject[]): BuiltPack {
-  return copyPackEntries(
-    objects.map(({ hash, type, body }) => {
-      const plan = planPackEntry(body);
-      const bytes = Buffer.allocUnsafe(plan.length);
-      writePackEntry(bytes, 0, type, body, plan);
-      return { hash, bytes };
-    }),
-  );
+  return copyPackEntries(objects.map(({ hash, type, body }) => ({ hash, bytes: encodePackEntry(type, body) })));
 }
 
 /**
@@ -290,30 +283,75 @@ export function readPackIndex(index: Buffer, pack: string, packSize: number, int
   const count = index.readUInt32BE(8 + 255 * 4);
   const names = 8 + 1024;
   const offsets = names + count * 24;
-  if (index.length < offsets + count * 4 + 40) throw new GovcError('data_loss', `${pack}: truncated pack index`);
+  // Offsets past 2 GiB (git writes them for large packs) sit in a table of 64-bit ones after.
+  const largeOffsets = offsets + count * 4;
+  if (index.length < largeOffsets + 40) throw new GovcError('data_loss', `${pack}: truncated pack index`);
   const found: { hash: string; offset: number }[] = [];
   for (let i = 0; i < count; i++) {
-    const offset = index.readUInt32BE(offsets + i * 4);
-    // Our packs never need the 64-bit table; one that does was not written by this store.
-    if (offset & 0x80000000) throw new GovcError('data_loss', `${pack}: 64-bit offsets are not supported`);
+    let offset = index.readUInt32BE(offsets + i * 4);
+    if (offset & 0x80000000) {
+      const at = largeOffsets + (offset & 0x7fffffff) * 8;
+      if (at + 8 > index.length - 40) throw new GovcError('data_loss', `${pack}: truncated pack index`);
+      offset = Number(index.readBigUInt64BE(at));
+    }
+    if (offset < 12 || offset >= packSize - 20) throw new GovcError('data_loss', `${pack}: the index points outside the pack`);
     found.push({ hash: index.toString('hex', names + i * 20, names + i * 20 + 20), offset });
   }
   found.sort((a, b) => a.offset - b.offset);
   found.forEach(({ hash, offset }, i) => into.set(hash, { pack, offset, end: found[i + 1]?.offset ?? packSize - 20 }));
 }
 
-/** Splits one pack entry into its type, size and the deflated body after the header. */
-export function parsePackEntry(entry: Buffer): { type: ObjectType; size: number; deflated: Buffer } {
+/**
+ * One pack entry's header, split from its deflated data: a whole object (the only kind this
+ * store writes), or a delta (`git gc` and `git repack` write them) against a base found
+ * `baseDistance` bytes before the entry (OFS_DELTA) or by name (REF_DELTA). `size` is the
+ * inflated size of what follows: the object, or the delta.
+ */
+export type PackEntryHeader =
+  | { readonly kind: 'whole'; readonly type: ObjectType; readonly size: number; readonly deflated: Buffer }
+  | { readonly kind: 'ofs-delta'; readonly baseDistance: number; readonly size: number; readonly deflated: Buffer }
+  | { readonly kind: 'ref-delta'; readonly baseHash: string; readonly size: number; readonly deflated: Buffer };
+
+const ofsDelta = 6;
+const refDelta = 7;
+
+/** Parses one pack entry's header; a type git does not define is `data_loss`. */
+export function parsePackEntry(entry: Buffer): PackEntryHeader {
   let at = 0;
   let byte = entry[at++] ?? 0;
-  const type = typesByNumber[(byte >> 4) & 7];
+  const typeNumber = (byte >> 4) & 7;
   let size = byte & 0x0f;
   let shift = 4;
   while (byte & 0x80) {
+    if (shift > 49) throw new GovcError('data_loss', 'a pack entry header is malformed');
     byte = entry[at++] ?? 0;
     size += (byte & 0x7f) * 2 ** shift;
     shift += 7;
   }
-  if (type === undefined) throw new GovcError('data_loss', 'pack entry of an unsupported type (a delta?)');
-  return { type, size, deflated: entry.subarray(at) };
+  const type = typesByNumber[typeNumber];
+  if (type !== undefined) return { kind: 'whole', type, size, deflated: entry.subarray(at) };
+  if (typeNumber === ofsDelta) {
+    // Big-endian base-128, each continuation adding one (git's "offset encoding").
+    byte = entry[at++] ?? 0;
+    let baseDistance = byte & 0x7f;
+    while (byte & 0x80) {
+      if (baseDistance > 2 ** 45) throw new GovcError('data_loss', 'a pack entry header is malformed');
+      byte = entry[at++] ?? 0;
+      baseDistance = (baseDistance + 1) * 128 + (byte & 0x7f);
+    }
+    return { kind: 'ofs-delta', baseDistance, size, deflated: entry.subarray(at) };
+  }
+  if (typeNumber === refDelta) {
+    if (entry.length < at + 20) throw new GovcError('data_loss', 'a pack entry is truncated');
+    return { kind: 'ref-delta', baseHash: entry.toString('hex', at, at + 20), size, deflated: entry.subarray(at + 20) };
+  }
+  throw new GovcError('data_loss', `a pack entry of unknown type ${typeNumber}`);
+}
+
+/** A whole object's pack entry, in a buffer of its own. */
+export function encodePackEntry(type: ObjectType, body: Uint8Array): Buffer {
+  const plan = planPackEntry(body);
+  const bytes = Buffer.allocUnsafe(plan.length);
+  writePackEntry(bytes, 0, type, body, plan);
+  return bytes;
 }

@@ -8,6 +8,7 @@ import { isHash } from '../../objects/hash.js';
 import type { ObjectInfo, StoredObject } from '../storage.js';
 import { fsyncDirectory, tempPath, writeNewFileSynced } from './durable-file.js';
 import type { ObjectDirs } from './loose-object-files.js';
+import { applyDelta } from './pack-delta.js';
 import { parsePackEntry, readPackIndex, type BuiltPack, type PackEntry } from './pack-file.js';
 
 /** Every packed object of one repository, by hash; kept in memory, filled at start-up. */
@@ -73,35 +74,67 @@ export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: Pack
   return pack;
 }
 
-/** The bytes of a pack entry (at most `limit` of them), read from its pack file. */
-async function readEntryBytes(entry: PackEntry, limit = Infinity): Promise<Buffer> {
+/** The bytes of a pack entry (at most `limit` of them), read from its pack file; `upTo`: fewer at the file's end are fine. */
+async function readEntryBytes(entry: PackEntry, limit = Infinity, upTo = false): Promise<Buffer> {
   const handle = await open(entry.pack, 'r');
   try {
     const length = Math.min(entry.end - entry.offset, limit);
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, entry.offset);
-    if (bytesRead !== length) throw new GovcError('data_loss', `${entry.pack} is truncated`);
-    return buffer;
+    if (bytesRead !== length && !upTo) throw new GovcError('data_loss', `${entry.pack} is truncated`);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
-/** Inflates one pack entry's bytes (header and deflated body) into the object; `data_loss` if they disagree. */
-export function decodePackEntry(bytes: Buffer, pack: string): StoredObject {
-  const { type, size, deflated } = parsePackEntry(bytes);
-  const body = inflateSync(deflated);
-  if (body.length !== size) throw new GovcError('data_loss', `${pack}: an entry's size does not match its header`);
-  return { type, size, body };
+/** Reads what is likely the whole entry at `offset` of `pack`, not knowing where it ends: its header, then as many bytes as zlib could need for its size. */
+async function readEntryAt(pack: string, offset: number): Promise<Buffer> {
+  const head = await readEntryBytes({ pack, offset, end: offset + 32 });
+  const { size, deflated } = parsePackEntry(head);
+  // Deflate's worst case (stored blocks) plus zlib's header and checksum, generously.
+  const bound = size + Math.ceil(size / 8) + Math.ceil(size / 64) + 16;
+  return readEntryBytes({ pack, offset, end: offset + head.length - deflated.length + bound }, Infinity, true);
 }
 
-/** Reads and inflates one packed object. */
-export async function readPackedObject(entry: PackEntry): Promise<StoredObject> {
-  return decodePackEntry(await readEntryBytes(entry), entry.pack);
+// Longer delta chains are refused as data loss: git's own default depth is 50, and a cycle of
+// REF_DELTAs in a broken pack must not loop for ever.
+const maxDeltaChain = 10_000;
+
+/**
+ * The object of the entry `bytes` found at `offset` of `pack`: inflated, and for a delta (packs
+ * `git gc` wrote) applied to its base — by offset in the same pack, or by name through `packed`.
+ * Sizes that do not match their headers are `data_loss`.
+ */
+async function resolveEntry(pack: string, offset: number, bytes: Buffer, packed: PackedObjects | undefined, depth: number): Promise<StoredObject> {
+  const header = parsePackEntry(bytes);
+  const inflated = inflateSync(header.deflated);
+  if (inflated.length !== header.size) throw new GovcError('data_loss', `${pack}: an entry's size does not match its header`);
+  if (header.kind === 'whole') return { type: header.type, size: header.size, body: inflated };
+  if (depth >= maxDeltaChain) throw new GovcError('data_loss', `${pack}: a delta chain is longer than ${maxDeltaChain}`);
+  let base: StoredObject;
+  if (header.kind === 'ofs-delta') {
+    const baseOffset = offset - header.baseDistance;
+    if (header.baseDistance === 0 || baseOffset < 12) throw new GovcError('data_loss', `${pack}: a delta's base lies outside the pack`);
+    base = await resolveEntry(pack, baseOffset, await readEntryAt(pack, baseOffset), packed, depth + 1);
+  } else {
+    const baseEntry = packed?.get(header.baseHash);
+    if (baseEntry === undefined) throw new GovcError('data_loss', `${pack}: the base ${header.baseHash} of a delta is missing`);
+    base = await resolveEntry(baseEntry.pack, baseEntry.offset, await readEntryBytes(baseEntry), packed, depth + 1);
+  }
+  const body = applyDelta(base.body, inflated, pack);
+  return { type: base.type, size: body.length, body };
 }
 
-/** A packed object's type and size, from its entry header alone. */
-export async function readPackedObjectInfo(entry: PackEntry): Promise<ObjectInfo> {
-  // A type-and-size header of a size below 2^53 fits in 9 bytes.
-  const { type, size } = parsePackEntry(await readEntryBytes(entry, 16));
+/** Reads one packed object whole; deltas are resolved against `packed` (see `resolveEntry`). */
+export async function readPackedObject(entry: PackEntry, packed?: PackedObjects): Promise<StoredObject> {
+  return resolveEntry(entry.pack, entry.offset, await readEntryBytes(entry), packed, 0);
+}
+
+/** A packed object's type and size: from its entry header alone, unless it is a delta. */
+export async function readPackedObjectInfo(entry: PackEntry, packed?: PackedObjects): Promise<ObjectInfo> {
+  // A type-and-size header of a size below 2^53 fits in 9 bytes; a REF_DELTA's base name adds 20.
+  const header = parsePackEntry(await readEntryBytes(entry, 32));
+  if (header.kind === 'whole') return { type: header.type, size: header.size };
+  const { type, size } = await readPackedObject(entry, packed);
   return { type, size };
 }

@@ -47,7 +47,7 @@ describe('group packs', () => {
     built.hashes.forEach((hash, i) => {
       const given = byHash.get(hash)!;
       const entry = parsePackEntry(built.pack.subarray(built.offsets[i]!, built.offsets[i + 1]!));
-      expect(entry.type).toBe(given.type);
+      expect(entry).toMatchObject({ kind: 'whole', type: given.type });
       expect(entry.size).toBe(given.body.byteLength);
       expect(new Uint8Array(inflateSync(entry.deflated))).toEqual(new Uint8Array(given.body));
     });
