@@ -321,15 +321,16 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       return refsWithPrefix(repository(name).refs, prefix);
     },
     async updateRefs(name, updates, outcomes = []): Promise<RefChange[]> {
-      repository(name);
+      const pending = repository(name);
+      // Git reads only packs and loose files: what the refs name must be packed before it sees
+      // them. Sealed before the ref lock, so that concurrent ref steps share one seal.
+      if (updates.some((update) => update.newHash !== '')) await io(name, `packing the object log of ${name}`, () => pending.log.seal());
       return refLocks.run(name, async function updateRefsInOrder() {
         const repo = stillThere(name);
         checkRefUpdates(repo.refs, updates);
         const next = new Map(repo.refs);
         const changes = applyRefUpdates(next, updates);
         if (changes.length === 0 && outcomes.length === 0) return changes;
-        // Git reads only packs and loose files: what the refs name must be packed before it sees them.
-        if (changes.length > 0) await io(name, `packing the object log of ${name}`, () => repo.log.seal());
         const now = Date.now();
         const after = (): JournalState => ({ refs: next, outcomes: keepOutcomes(new Map(repo.outcomes), outcomes, now) });
         await io(name, `updating refs of ${name}`, () => repo.journal.append(changes, outcomes, after, now));

@@ -59,6 +59,8 @@ export class ObjectLog {
   /** Files given up for writing (a write failed, or a seal failed) whose whole frames still wait to be packed. */
   #unsealed: Segment[] = [];
   #sealing: Promise<void> = Promise.resolve();
+  /** The seal waiting for the running one, which calls made now join. */
+  #nextSeal: Promise<void> | undefined;
   #quiet: NodeJS.Timeout | undefined;
 
   private constructor(dir: string, objectDirs: ObjectDirs, packed: PackedObjects, options: ObjectLogOptions, onSealed: () => void) {
@@ -135,12 +137,18 @@ export class ObjectLog {
 
   /**
    * Packs every object logged before this call (durably, with the directory entries naming the
-   * pack) and removes the log files it came from. Seals run one at a time.
+   * pack) and removes the log files it came from. Seals run one at a time; calls made while one
+   * runs share the next.
    */
   seal(): Promise<void> {
-    const sealed = this.#sealing.then(() => this.#sealNow());
-    this.#sealing = sealed.catch(() => undefined);
-    return sealed;
+    if (this.#nextSeal !== undefined) return this.#nextSeal;
+    const next = this.#sealing.then(() => {
+      this.#nextSeal = undefined;
+      return this.#sealNow();
+    });
+    this.#nextSeal = next;
+    this.#sealing = next.catch(() => undefined);
+    return next;
   }
 
   async #sealNow(): Promise<void> {

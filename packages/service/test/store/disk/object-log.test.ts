@@ -119,6 +119,23 @@ describe('the object log', () => {
     await byPause.log.close();
   });
 
+  it('lets seal calls made while one runs share the next, which packs what was logged before them', async () => {
+    const repoDir = await dataDir();
+    const { log, packed } = await openLog(repoDir);
+    const first = group();
+    await log.append(first);
+    const running = log.seal();
+    const second = group();
+    await log.append(second);
+    const [a, b, c] = [log.seal(), log.seal(), log.seal()];
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    await Promise.all([running, a]);
+    expect(await logFiles(repoDir)).toEqual([]);
+    for (const object of [...first, ...second]) expect(packed.get(object.hash)!.pack).toMatch(/pack-[0-9a-f]{40}\.pack$/);
+    await log.close();
+  });
+
   it('fails only the write that failed, and the next one goes to a new file', async () => {
     const repoDir = await dataDir();
     const { log, packed } = await openLog(repoDir);
