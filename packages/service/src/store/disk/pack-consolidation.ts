@@ -109,9 +109,11 @@ export function createPackConsolidator(
     }
     if (chosen.length < minPacks) return;
     const entries: RawPackEntry[] = [];
+    const hashesOf = new Map<string, string[]>();
     for (const { pack, index, bytes } of chosen) {
       const inPack = new Map<string, PackEntry>();
       readPackIndex(await readFile(index), pack, bytes, inPack);
+      hashesOf.set(pack, [...inPack.keys()]);
       // Small packs are read whole, once: not one open and read per object.
       const content = await readFile(pack);
       for (const [hash, entry] of inPack) {
@@ -127,10 +129,11 @@ export function createPackConsolidator(
       }
     }
     // Packs whose objects all live on elsewhere just go.
-    const merged = entries.length > 0 ? await writePack(dirs, copyPackEntries(entries), packed) : undefined;
+    if (entries.length > 0) await writePack(dirs, copyPackEntries(entries), packed);
     for (const { pack, index } of chosen) {
-      // The same objects make the same pack: one whose objects all live on in the merge is it.
-      if (pack === merged) continue;
+      // A pack the repository still reads from stays: the merge rebuilt it byte for byte (the
+      // same objects make the same pack), or a writer named it since (the same name again).
+      if (hashesOf.get(pack)!.some((hash) => packed.get(hash)?.pack === pack)) continue;
       await rm(index, { force: true });
       await rm(pack, { force: true });
       // What git keeps beside a pack it wrote (bitmap, reverse index, …) goes with it.

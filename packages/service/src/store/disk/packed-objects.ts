@@ -1,5 +1,4 @@
-import { renameSync, openSync, writev, fdatasync, writeFileSync } from 'node:fs';
-const walFds = new Map<string, number>();
+import { renameSync } from 'node:fs';
 import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -49,17 +48,8 @@ export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: Pack
   const indexTemp = tempPath(dirs.temp, `pack-${built.name}.idx`);
   try {
     // Read-only, as git leaves pack files.
-    if (process.env.PROBE_WAL) {
-      let fd = walFds.get(packDir);
-      if (fd === undefined) { fd = openSync(join(dirs.objects, '..', 'probe.wal'), 'a'); walFds.set(packDir, fd); }
-      const f = fd;
-      await new Promise<void>((res, rej) => writev(f, [built.pack, built.index], (e) => (e ? rej(e) : fdatasync(f, (e2) => (e2 ? rej(e2) : res())))));
-      writeFileSync(packTemp, built.pack, { mode: 0o444 });
-      writeFileSync(indexTemp, built.index, { mode: 0o444 });
-    } else {
     const written = await Promise.allSettled([writeNewFileSynced(packTemp, built.pack, 0o444), writeNewFileSynced(indexTemp, built.index, 0o444)]);
     for (const result of written) if (result.status === 'rejected') throw result.reason;
-    }
     // The `.idx` goes last: git only sees a pack through its index. Renames are made inline
     // (see durable-file.ts).
     renameSync(packTemp, pack);
@@ -68,9 +58,13 @@ export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: Pack
     await Promise.all([rm(packTemp, { force: true }), rm(indexTemp, { force: true })]);
     throw error;
   }
-  if (!process.env.PROBE_WAL) await fsyncDirectory(packDir);
+  // Recorded in the same tick as the renames: a consolidation listing the directory never finds
+  // the pack before `packed` names it (it would take the pack for one whose objects live
+  // elsewhere). Read from here on; the names become durable with the directory's fsync, before
+  // the caller lets go of any other copy.
   const { hashes, offsets } = built;
   hashes.forEach((hash, i) => packed.set(hash, { pack, offset: offsets[i]!, end: offsets[i + 1]! }));
+  await fsyncDirectory(packDir);
   return pack;
 }
 

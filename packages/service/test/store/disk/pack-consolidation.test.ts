@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,50 @@ describe('pack consolidation', () => {
     for (const object of [a!, b!, c!]) {
       const read = await readPackedObject(packed.get(object.hash)!);
       expect(Buffer.from(read.body).equals(Buffer.from(object.body))).toBe(true);
+    }
+  });
+
+  it('finds a new pack named in `packed` from the moment it is in the directory (else a merge would take it for dead)', async () => {
+    const dirs = { objects: join(sandbox.dir, 'visible', 'objects'), temp: join(sandbox.dir, 'visible', 'tmp') };
+    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
+    await mkdir(dirs.temp, { recursive: true });
+    const packed: PackedObjects = new Map();
+    const object = blob(randomBytes(100));
+    let done = false;
+    const writing = writePack(dirs, buildPack([object]), packed).finally(() => (done = true));
+    let looks = 0;
+    // Each turn of the event loop, as a merge listing the directory would see it.
+    while (!done && looks++ < 100_000) {
+      if (readdirSync(join(dirs.objects, 'pack')).some((name) => name.endsWith('.idx'))) expect(packed.has(object.hash)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writing;
+    expect(looks).toBeGreaterThan(1);
+  });
+
+  it('loses nothing while seals write packs and merges run under them', async () => {
+    const dataDir = join(sandbox.dir, 'overlap');
+    // Every group sealed at once and every seal followed by a merge, so that merges list the
+    // pack directory while the next seal's pack is being named.
+    const store = await createDiskStore({ dataDir, objectLog: { sealBytes: 1 }, consolidation: { checkEvery: 1, minPacks: 2, quietMs: 0 } });
+    await store.createRepository(record);
+    const written: NewObject[] = [];
+    // Four writers, so that groups (and seals) keep coming while a merge reads and writes.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let group = 0; group < 40; group++) {
+          const objects = [blob(randomBytes(30)), blob(randomBytes(3_000))];
+          written.push(...objects);
+          await store.putObjects('r', objects);
+        }
+      }),
+    );
+    await store.close();
+    const reopened = await createDiskStore({ dataDir });
+    try {
+      expect(await reopened.hasObjects('r', written.map((object) => object.hash))).toEqual(written.map(() => true));
+    } finally {
+      await reopened.close();
     }
   });
 
