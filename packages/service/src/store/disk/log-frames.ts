@@ -26,7 +26,11 @@ export interface LogFrame {
 export function* wholeFrames(bytes: Buffer): Generator<LogFrame> {
   let at = 0;
   while (at + frameHeaderBytes <= bytes.length) {
-    const end = at + frameHeaderBytes + bytes.readUInt32BE(at);
+    const length = bytes.readUInt32BE(at);
+    // No frame is empty; zeros are what a crash may leave past the end of what was written
+    // (the file grew, its new blocks never did), and the CRC-32 of nothing is 0.
+    if (length === 0) return;
+    const end = at + frameHeaderBytes + length;
     if (end > bytes.length) return;
     const payload = bytes.subarray(at + frameHeaderBytes, end);
     if (crc32(payload) !== bytes.readUInt32BE(at + 4)) return;

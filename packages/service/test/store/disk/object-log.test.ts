@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
@@ -99,6 +99,19 @@ describe('the object log', () => {
     for (const object of third.slice(0, 2)) expect(restarted.packed.has(object.hash)).toBe(false);
     await restarted.log.close();
     await crashed.log.abandon();
+  });
+
+  it('stops at zeros past its last whole frame, as a crash may leave where the file grew', async () => {
+    const repoDir = await dataDir();
+    const crashed = await openLog(repoDir);
+    const objects = group();
+    await crashed.log.append(objects);
+    await crashed.log.abandon();
+    const [file] = await logFiles(repoDir);
+    await appendFile(file!, Buffer.alloc(4096));
+    const restarted = await openLog(repoDir);
+    await expectReadable(restarted.packed, objects);
+    await restarted.log.close();
   });
 
   it('seals on its own once it holds sealBytes, and once writes pause for quietMs', async () => {

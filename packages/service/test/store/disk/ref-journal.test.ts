@@ -81,6 +81,17 @@ describe('ref journal', () => {
     expect((await readFile(join(dir, refJournalFile))).equals(bytes)).toBe(true);
   });
 
+  it('stops at zeros past the last frame, as a crash may leave where the file grew', async () => {
+    const dir = await repoDir();
+    const { journal, state } = await openJournal(dir);
+    await journal.append([{ name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
+    await journal.close();
+    const bytes = await readFile(join(dir, refJournalFile));
+    await appendFile(join(dir, refJournalFile), Buffer.alloc(4096));
+    expect(plain((await openJournal(dir)).state).refs).toEqual({ 'refs/heads/main': a });
+    expect((await readFile(join(dir, refJournalFile))).equals(bytes)).toBe(true);
+  });
+
   it('refuses a journal whose first snapshot is unreadable (data_loss) instead of starting empty', async () => {
     const dir = await repoDir();
     await writeFile(join(dir, refJournalFile), Buffer.from('garbage that is no journal'));
