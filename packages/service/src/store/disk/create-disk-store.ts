@@ -164,6 +164,8 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
   const refLocks = new KeyedLock();
   // Names being created right now: a second create of the same name must not race the first.
   const creating = new Set<string>();
+  // Names being deleted right now: created again only once the old files are gone.
+  const deleting = new Set<string>();
   let closed = false;
 
   function repository(name: string): DiskRepository {
@@ -215,6 +217,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     async createRepository(record, outcomes = []) {
       checkRepoName(record.name);
       if (closed) throw new GovcError('failed_precondition', `the store on ${dataDir} is closed`);
+      if (deleting.has(record.name)) throw new GovcError('aborted', `repository ${JSON.stringify(record.name)} is being deleted; try again`);
       if (repos.has(record.name) || creating.has(record.name)) {
         throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);
       }
@@ -246,19 +249,30 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       return refLocks.run(name, async function deleteRepositoryInOrder() {
         const repo = stillThere(name);
         repos.delete(name);
-        await repo.log.abandon();
-        await repo.consolidator.idle();
-        await repo.journal.close().catch(() => undefined);
-        // Rename out of repos/ first, durably: a crash then never leaves half a repository visible.
-        const trash = tempPath(trashDir, name);
+        // Until the files are gone, the name cannot be created again: a write still under way
+        // must not land in the new repository's directory.
+        deleting.add(name);
         try {
-          await rename(repo.dir, trash);
-          await fsyncDirectory(reposDir);
-        } catch (error) {
-          repos.set(name, repo);
-          throw storageError(error, `deleting repository ${name}`);
+          // Writes and seals under way finish; later ones fail not_found, as for a deleted repository.
+          await repo.log.stop(new GovcError('not_found', `repository ${JSON.stringify(name)} was deleted`));
+          await repo.consolidator.idle();
+          // Rename out of repos/ first, durably: a crash then never leaves half a repository visible.
+          const trash = tempPath(trashDir, name);
+          try {
+            await rename(repo.dir, trash);
+            await fsyncDirectory(reposDir);
+          } catch (error) {
+            // Still there, and still served as it was.
+            repo.log.resume();
+            repos.set(name, repo);
+            throw storageError(error, `deleting repository ${name}`);
+          }
+          await repo.log.abandon();
+          await repo.journal.close().catch(() => undefined);
+          await rm(trash, { recursive: true, force: true });
+        } finally {
+          deleting.delete(name);
         }
-        await rm(trash, { recursive: true, force: true });
       });
     },
 

@@ -53,6 +53,7 @@ export class ObjectLog {
   readonly #objectDirs: ObjectDirs;
   readonly #packed: PackedObjects;
   readonly #sealBytes: number;
+  readonly #maxUnsealedBytes: number;
   readonly #quietMs: number;
   readonly #onSealed: () => void;
   #current: Segment | undefined;
@@ -62,12 +63,15 @@ export class ObjectLog {
   /** The seal waiting for the running one, which calls made now join. */
   #nextSeal: Promise<void> | undefined;
   #quiet: NodeJS.Timeout | undefined;
+  /** Set while the log takes no more writes or seals (its repository is being deleted, the store closed): what they fail with. */
+  #stopped: GovcError | undefined;
 
   private constructor(dir: string, objectDirs: ObjectDirs, packed: PackedObjects, options: ObjectLogOptions, onSealed: () => void) {
     this.#dir = dir;
     this.#objectDirs = objectDirs;
     this.#packed = packed;
     this.#sealBytes = options.sealBytes ?? 8 * 1024 * 1024;
+    this.#maxUnsealedBytes = Math.max(8 * this.#sealBytes, 64 * 1024 * 1024);
     this.#quietMs = options.quietMs ?? 200;
     this.#onSealed = onSealed;
   }
@@ -91,7 +95,7 @@ export class ObjectLog {
         at = end;
       }
     }
-    if (frames.length > 0) await writePack(objectDirs, packObjectFrames(frames), packed);
+    await packFrames(objectDirs, frames, packed);
     if (files.length > 0) {
       for (const file of files) await rm(file, { force: true });
       await fsyncDirectory(dir);
@@ -99,9 +103,25 @@ export class ObjectLog {
     return new ObjectLog(dir, objectDirs, packed, options, onSealed);
   }
 
-  /** Makes `objects` durable in one frame and readable through `packed`. One call at a time. */
+  /**
+   * Makes `objects` durable in one frame and readable through `packed`. One call at a time.
+   * While the log holds more than it may keep unpacked (8 × `sealBytes`, at least 64 MiB: its
+   * frames stay in memory until packed), it first waits for a seal, and fails
+   * `resource_exhausted` if even that cannot pack them (a full disk).
+   */
   async append(objects: readonly NewObject[]): Promise<void> {
+    if (this.#stopped) throw this.#stopped;
     if (objects.length === 0) return;
+    if (this.#unsealedBytes() >= this.#maxUnsealedBytes) {
+      const sealed = await this.seal().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (this.#stopped) throw this.#stopped;
+      if (this.#unsealedBytes() >= this.#maxUnsealedBytes) {
+        throw new GovcError('resource_exhausted', `the object log of ${this.#dir} cannot be packed: ${(sealed as Error | undefined)?.message ?? 'it is full'}`, { cause: sealed });
+      }
+    }
     const frame = encodeObjectFrame(objects);
     const { bytes, hashes, starts } = frame;
     const segment = (this.#current ??= this.#newSegment());
@@ -141,6 +161,7 @@ export class ObjectLog {
    * runs share the next.
    */
   seal(): Promise<void> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
     if (this.#nextSeal !== undefined) return this.#nextSeal;
     const next = this.#sealing.then(() => {
       this.#nextSeal = undefined;
@@ -153,6 +174,7 @@ export class ObjectLog {
 
   async #sealNow(): Promise<void> {
     clearTimeout(this.#quiet);
+    if (this.#stopped) throw this.#stopped;
     const segments = this.#unsealed;
     this.#unsealed = [];
     if (this.#current !== undefined) segments.push(this.#current);
@@ -160,34 +182,46 @@ export class ObjectLog {
     if (segments.length === 0) return;
     // A write in flight when the seal began finishes into its file first.
     await Promise.all(segments.map((segment) => segment.lastWrite));
-    const frames = segments.flatMap((segment) => segment.frames);
     try {
-      if (frames.length > 0) {
-        await writePack(this.#objectDirs, packObjectFrames(frames), this.#packed);
-        this.#onSealed();
-      }
+      if (await packFrames(this.#objectDirs, segments.flatMap((segment) => segment.frames), this.#packed)) this.#onSealed();
     } catch (error) {
       this.#unsealed.unshift(...segments);
       throw error;
     }
-    // Packed and durable: the files may go. Readers holding an entry into them retry from `packed`.
+    // Packed and durable: the files may go. Readers holding an entry into them retry from
+    // `packed`. One that cannot be removed now is packed again, harmlessly, at the next start.
     for (const segment of segments) {
       await segment.handle.then((handle) => handle.close()).catch(() => undefined);
-      await rm(segment.path, { force: true });
+      await rm(segment.path, { force: true }).catch(() => undefined);
     }
-    await fsyncDirectory(this.#dir);
+    await fsyncDirectory(this.#dir).catch(() => undefined);
   }
 
   /** Seals what the log holds and closes it. A failed seal leaves the files for start-up to pack. */
   async close(): Promise<void> {
     await this.seal().catch(() => undefined);
+    await this.stop(new GovcError('failed_precondition', 'the store is closed'));
     await this.#closeFiles();
   }
 
-  /** Closes the log without sealing: its repository is being deleted. */
-  async abandon(): Promise<void> {
+  /**
+   * Takes no more writes or seals (they fail with `reason`), then waits for those under way:
+   * for a repository being deleted. `resume()` undoes it, if the deletion fails.
+   */
+  async stop(reason: GovcError): Promise<void> {
+    this.#stopped = reason;
     clearTimeout(this.#quiet);
     await this.#sealing;
+    await Promise.all([...this.#unsealed, ...(this.#current ? [this.#current] : [])].map((segment) => segment.lastWrite));
+  }
+
+  resume(): void {
+    this.#stopped = undefined;
+  }
+
+  /** Stops the log for good and closes its files without sealing: its repository is gone. */
+  async abandon(): Promise<void> {
+    await this.stop(this.#stopped ?? new GovcError('not_found', 'the repository was deleted'));
     await this.#closeFiles();
   }
 
@@ -199,6 +233,12 @@ export class ObjectLog {
       await segment.lastWrite;
       await segment.handle.then((handle) => handle.close()).catch(() => undefined);
     }
+  }
+
+  #unsealedBytes(): number {
+    let bytes = this.#current?.size ?? 0;
+    for (const segment of this.#unsealed) bytes += segment.size;
+    return bytes;
   }
 
   /** A new log file; its name is durable before any write to it can finish. */
@@ -216,4 +256,19 @@ export class ObjectLog {
     handle.catch(() => undefined); // failures reach the writes that wait on it
     return { path, handle, size: 0, frames: [], lastWrite: Promise.resolve() };
   }
+}
+
+// A pack holds at most this many bytes of logged entries: far under the 2 GiB a pack written
+// here may reach, whatever a log held when it was packed.
+const maxPackBytes = 1024 * 1024 * 1024;
+
+/** Packs `frames` durably, in packs of at most `maxPackBytes`; whether there was anything to pack. */
+async function packFrames(dirs: ObjectDirs, frames: readonly ObjectFrame[], packed: PackedObjects): Promise<boolean> {
+  for (let start = 0; start < frames.length; ) {
+    let end = start + 1;
+    for (let bytes = frames[start]!.bytes.length; end < frames.length && bytes + frames[end]!.bytes.length <= maxPackBytes; end++) bytes += frames[end]!.bytes.length;
+    await writePack(dirs, packObjectFrames(frames.slice(start, end)), packed);
+    start = end;
+  }
+  return frames.length > 0;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useDiskFixture } from './disk-fixture.js';
@@ -202,6 +202,48 @@ describe('disk store', () => {
     await store.createRepository(record('r'));
     expect(await store.hasObjects('r', [blob('x').hash])).toEqual([false]);
     await expect(store.deleteRepository('nope')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('never lets a write racing a delete land in a same-named repository created next', async () => {
+    const dir = await dataDir();
+    const store = await open(dir, { objectLog: { quietMs: 1 } });
+    for (let round = 0; round < 20; round++) {
+      await store.createRepository(record('r'));
+      const objects = [blob(`racing ${round}`), blob(`racing ${round} too`)];
+      const writing = store.putObjects('r', objects);
+      // The delete starts while the write is in one stage or another of its way to the log.
+      for (let turn = 0; turn < round % 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      const results = await Promise.allSettled([writing, store.deleteRepository('r')]);
+      expect(results[1].status).toBe('fulfilled');
+      if (results[0].status === 'rejected') expect(results[0].reason).toMatchObject({ code: 'not_found' });
+      await store.createRepository(record('r'));
+      // Long enough for a quiet seal the old log might still have armed.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await store.hasObjects('r', objects.map((o) => o.hash))).toEqual([false, false]);
+      expect(await readdir(join(dir, 'repos', 'r.git', 'objects', 'pack'))).toEqual([]);
+      await store.deleteRepository('r');
+    }
+  });
+
+  it('keeps serving a repository whose deletion failed', async () => {
+    const dir = await dataDir();
+    const store = await open(dir);
+    await store.createRepository(record('r'));
+    const before = blob('before');
+    await store.putObjects('r', [before]);
+    // The trash directory is a file: moving the repository there fails.
+    await rm(join(dir, 'trash'), { recursive: true });
+    await writeFile(join(dir, 'trash'), 'in the way');
+    await expect(store.deleteRepository('r')).rejects.toThrow();
+    const after = blob('after');
+    await store.putObjects('r', [after]);
+    await store.updateRefs('r', [{ name: 'refs/heads/main', newHash: after.hash, expectedOldHash: '' }]);
+    expect(await store.getRef('r', 'refs/heads/main')).toBe(after.hash);
+    expect(await store.hasObjects('r', [before.hash, after.hash])).toEqual([true, true]);
+    await rm(join(dir, 'trash'));
+    await mkdir(join(dir, 'trash'));
+    await store.deleteRepository('r');
+    expect(await store.listRepositories()).toEqual([]);
   });
 
   it('keeps every repository, object and ref across a restart', async () => {
