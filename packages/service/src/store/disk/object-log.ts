@@ -17,6 +17,12 @@ export interface ObjectLogOptions {
   readonly sealBytes?: number;
   /** …or once no object was logged for this long, ms. Default 200. */
   readonly quietMs?: number;
+  /**
+   * Most bytes the log may hold unpacked (its frames stay in memory until packed): past it a
+   * write waits for a seal, and fails `resource_exhausted` if that fails. Default 8 × `sealBytes`,
+   * at least 64 MiB.
+   */
+  readonly maxUnsealedBytes?: number;
 }
 
 const segmentName = /^objects-[0-9a-f]{16}\.log$/;
@@ -71,7 +77,7 @@ export class ObjectLog {
     this.#objectDirs = objectDirs;
     this.#packed = packed;
     this.#sealBytes = options.sealBytes ?? 8 * 1024 * 1024;
-    this.#maxUnsealedBytes = Math.max(8 * this.#sealBytes, 64 * 1024 * 1024);
+    this.#maxUnsealedBytes = options.maxUnsealedBytes ?? Math.max(8 * this.#sealBytes, 64 * 1024 * 1024);
     this.#quietMs = options.quietMs ?? 200;
     this.#onSealed = onSealed;
   }
@@ -105,8 +111,7 @@ export class ObjectLog {
 
   /**
    * Makes `objects` durable in one frame and readable through `packed`. One call at a time.
-   * While the log holds more than it may keep unpacked (8 × `sealBytes`, at least 64 MiB: its
-   * frames stay in memory until packed), it first waits for a seal, and fails
+   * While the log holds more than `maxUnsealedBytes`, it first waits for a seal, and fails
    * `resource_exhausted` if even that cannot pack them (a full disk).
    */
   async append(objects: readonly NewObject[]): Promise<void> {

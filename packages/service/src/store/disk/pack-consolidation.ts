@@ -162,8 +162,8 @@ export function createPackConsolidator(
 }
 
 /**
- * Reads a packed object through `read`; when consolidation removed its pack after the entry was
- * looked up (`ENOENT`), reads it again from where the index points now.
+ * Reads a packed object through `read`; when a seal or a merge removed its file after the entry
+ * was looked up (`ENOENT`), reads it again from where the index points now.
  */
 export async function readPackedWithRetry<T>(
   packed: PackedObjects,
@@ -171,11 +171,14 @@ export async function readPackedWithRetry<T>(
   entry: PackEntry,
   read: (entry: PackEntry, packed: PackedObjects) => Promise<T>,
 ): Promise<T> {
-  try {
-    return await read(entry, packed);
-  } catch (error) {
-    const moved = packed.get(hash);
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || moved === undefined || moved === entry) throw error;
-    return read(moved, packed);
+  // An object moves at most once per seal or merge; a few tries outlast any run of them.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await read(entry, packed);
+    } catch (error) {
+      const moved = packed.get(hash);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || moved === undefined || moved === entry || tries >= 4) throw error;
+      entry = moved;
+    }
   }
 }

@@ -22,7 +22,9 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array, where: string): 
   }
   if (varint() !== base.byteLength) throw malformed("names a base of another size");
   const size = varint();
-  if (size > constants.MAX_LENGTH) throw malformed('makes an object too large to hold');
+  // Each instruction byte makes at most 0xffffff bytes (a copy's largest size): a larger claim
+  // is a lie, refused before anything is allocated for it.
+  if (size > constants.MAX_LENGTH || size > (delta.length - at) * 0xffffff) throw malformed('makes an object too large to hold');
   const result = Buffer.allocUnsafe(size);
   let written = 0;
   while (at < delta.length) {

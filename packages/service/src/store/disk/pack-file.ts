@@ -197,21 +197,24 @@ export function finishPack(pack: Buffer, layout: PackLayout): BuiltPack {
 }
 
 /**
- * The order of `count` distinct 20-byte names by value: a counting sort on the first two bytes
- * (buckets of about one name each even for a large pack), then each bucket sorted — by
+ * The order of `count` distinct 20-byte names by value: a counting sort on the first one or two
+ * bytes (buckets of a few names each whatever the pack's size), then each bucket sorted — by
  * insertion while small, else by Array#sort, so that crafted names cannot make it quadratic.
  */
 function nameOrder(names: Buffer, count: number): Uint32Array {
-  const key = (i: number): number => (names[i * 20]! << 8) | names[i * 20 + 1]!;
-  const starts = new Uint32Array(65536 + 1);
+  // Two bytes' worth of buckets for a large pack; one byte's for a small one, whose table is then small too.
+  const keyBytes = count < 4096 ? 1 : 2;
+  const buckets = 256 ** keyBytes;
+  const key = keyBytes === 1 ? (i: number): number => names[i * 20]! : (i: number): number => (names[i * 20]! << 8) | names[i * 20 + 1]!;
+  const starts = new Uint32Array(buckets + 1);
   for (let i = 0; i < count; i++) starts[key(i) + 1]!++;
-  for (let k = 0; k < 65536; k++) starts[k + 1]! += starts[k]!;
+  for (let k = 0; k < buckets; k++) starts[k + 1]! += starts[k]!;
   const order = new Uint32Array(count);
-  const fill = starts.slice(0, 65536);
+  const fill = starts.slice(0, buckets);
   for (let i = 0; i < count; i++) order[fill[key(i)]!++] = i;
-  // Negative when name a sorts before name b.
-  const compare = (a: number, b: number): number => names.compare(names, b * 20 + 2, b * 20 + 20, a * 20 + 2, a * 20 + 20);
-  for (let k = 0; k < 65536; k++) {
+  // Negative when name a sorts before name b (past the bytes the buckets already sorted by).
+  const compare = (a: number, b: number): number => names.compare(names, b * 20 + keyBytes, b * 20 + 20, a * 20 + keyBytes, a * 20 + 20);
+  for (let k = 0; k < buckets; k++) {
     const start = starts[k]!;
     const end = starts[k + 1]!;
     if (end - start < 2) continue;
@@ -318,13 +321,17 @@ const refDelta = 7;
 /** Parses one pack entry's header; a type git does not define is `data_loss`. */
 export function parsePackEntry(entry: Buffer): PackEntryHeader {
   let at = 0;
-  let byte = entry[at++] ?? 0;
+  const next = (): number => {
+    if (at >= entry.length) throw new GovcError('data_loss', 'a pack entry is truncated');
+    return entry[at++]!;
+  };
+  let byte = next();
   const typeNumber = (byte >> 4) & 7;
   let size = byte & 0x0f;
   let shift = 4;
   while (byte & 0x80) {
     if (shift > 49) throw new GovcError('data_loss', 'a pack entry header is malformed');
-    byte = entry[at++] ?? 0;
+    byte = next();
     size += (byte & 0x7f) * 2 ** shift;
     shift += 7;
   }
@@ -332,11 +339,11 @@ export function parsePackEntry(entry: Buffer): PackEntryHeader {
   if (type !== undefined) return { kind: 'whole', type, size, deflated: entry.subarray(at) };
   if (typeNumber === ofsDelta) {
     // Big-endian base-128, each continuation adding one (git's "offset encoding").
-    byte = entry[at++] ?? 0;
+    byte = next();
     let baseDistance = byte & 0x7f;
     while (byte & 0x80) {
       if (baseDistance > 2 ** 45) throw new GovcError('data_loss', 'a pack entry header is malformed');
-      byte = entry[at++] ?? 0;
+      byte = next();
       baseDistance = (baseDistance + 1) * 128 + (byte & 0x7f);
     }
     return { kind: 'ofs-delta', baseDistance, size, deflated: entry.subarray(at) };

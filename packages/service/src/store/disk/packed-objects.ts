@@ -81,18 +81,39 @@ async function readEntryBytes(entry: PackEntry, limit = Infinity, upTo = false):
   }
 }
 
-/** Reads what is likely the whole entry at `offset` of `pack`, not knowing where it ends: its header, then as many bytes as zlib could need for its size. */
+/** Reads what is likely the whole entry at `offset` of `pack`, not knowing where it ends: its header, then as many bytes as zlib could need for its size, at most to the file's end. */
 async function readEntryAt(pack: string, offset: number): Promise<Buffer> {
-  const head = await readEntryBytes({ pack, offset, end: offset + 32 });
-  const { size, deflated } = parsePackEntry(head);
-  // Deflate's worst case (stored blocks) plus zlib's header and checksum, generously.
-  const bound = size + Math.ceil(size / 8) + Math.ceil(size / 64) + 16;
-  return readEntryBytes({ pack, offset, end: offset + head.length - deflated.length + bound }, Infinity, true);
+  const handle = await open(pack, 'r');
+  try {
+    const { size: fileSize } = await handle.stat();
+    const head = await handle.read(Buffer.alloc(32), 0, 32, offset);
+    const { size, deflated } = parsePackEntry(head.buffer.subarray(0, head.bytesRead));
+    // Deflate's worst case (stored blocks) plus zlib's header and checksum, generously.
+    const bound = head.bytesRead - deflated.length + size + Math.ceil(size / 8) + Math.ceil(size / 64) + 16;
+    const length = Math.max(0, Math.min(bound, fileSize - offset));
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, offset);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
-// Longer delta chains are refused as data loss: git's own default depth is 50, and a cycle of
-// REF_DELTAs in a broken pack must not loop for ever.
-const maxDeltaChain = 10_000;
+/** Inflates an entry's data, which must come to exactly `size` bytes; anything else (a bomb, garbage) is `data_loss`. */
+function inflateEntry(deflated: Buffer, size: number, pack: string): Buffer {
+  let inflated: Buffer;
+  try {
+    // One byte more than declared is enough to tell a lie: never more is made.
+    inflated = inflateSync(deflated, { maxOutputLength: size + 1 });
+  } catch (error) {
+    throw new GovcError('data_loss', `${pack}: an entry does not inflate: ${(error as Error).message}`, { cause: error });
+  }
+  if (inflated.length !== size) throw new GovcError('data_loss', `${pack}: an entry's size does not match its header`);
+  return inflated;
+}
+
+// Longer delta chains are refused as data loss: git writes none deeper than 4095 (its default
+// is 50), and a cycle of REF_DELTAs in a broken pack must not loop for ever.
+const maxDeltaChain = 4096;
 
 /**
  * The object of the entry `bytes` found at `offset` of `pack`: inflated, and for a delta (packs
@@ -101,8 +122,7 @@ const maxDeltaChain = 10_000;
  */
 async function resolveEntry(pack: string, offset: number, bytes: Buffer, packed: PackedObjects | undefined, depth: number): Promise<StoredObject> {
   const header = parsePackEntry(bytes);
-  const inflated = inflateSync(header.deflated);
-  if (inflated.length !== header.size) throw new GovcError('data_loss', `${pack}: an entry's size does not match its header`);
+  const inflated = inflateEntry(header.deflated, header.size, pack);
   if (header.kind === 'whole') return { type: header.type, size: header.size, body: inflated };
   if (depth >= maxDeltaChain) throw new GovcError('data_loss', `${pack}: a delta chain is longer than ${maxDeltaChain}`);
   let base: StoredObject;

@@ -184,6 +184,26 @@ describe('the object log', () => {
     await expectReadable(packed, [x!, y!, z!]);
   });
 
+  it('holds writes back once it holds too much it cannot pack, and takes them again once it can', async () => {
+    const repoDir = await dataDir();
+    const { log, packed } = await openLog(repoDir, { maxUnsealedBytes: 1 });
+    const packDir = join(repoDir, 'objects', 'pack');
+    // Packs cannot be written: the pack directory is a file.
+    await rm(packDir, { recursive: true });
+    await writeFile(packDir, 'in the way');
+    const first = group();
+    await log.append(first); // under the bound: logged
+    await expect(log.append(group())).rejects.toMatchObject({ code: 'resource_exhausted' });
+    await expectReadable(packed, first);
+    await rm(packDir);
+    await mkdir(packDir);
+    const second = group();
+    await log.append(second); // the seal it waits for now packs the first group
+    expect(await packs(repoDir)).toHaveLength(1);
+    await log.close();
+    await expectReadable(packed, [...first, ...second]);
+  });
+
   it('refuses a whole frame whose inside is malformed, as data loss, at start-up', async () => {
     const repoDir = await dataDir();
     const { log } = await openLog(repoDir);
