@@ -283,6 +283,10 @@ export function readPackIndex(index: Buffer, pack: string, packSize: number, int
   if (index.length < 8 + 1024 + 40 || index.readUInt32BE(0) !== 0xff744f63 || index.readUInt32BE(4) !== 2) {
     throw new GovcError('data_loss', `${pack}: not a version-2 pack index`);
   }
+  // The fan-out counts the names up to each first byte: it never falls, and its last is the count.
+  for (let byte = 1; byte < 256; byte++) {
+    if (index.readUInt32BE(8 + byte * 4) < index.readUInt32BE(4 + byte * 4)) throw new GovcError('data_loss', `${pack}: a malformed pack index`);
+  }
   const count = index.readUInt32BE(8 + 255 * 4);
   const names = 8 + 1024;
   const offsets = names + count * 24;

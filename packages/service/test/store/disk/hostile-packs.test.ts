@@ -2,13 +2,14 @@
  * Packs that lie — as a damaged disk or a hand-edited directory may leave them: every read is
  * `data_loss`, never a crash, a hang or an allocation the size of the lie.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import { copyPackEntries, encodePackEntry } from '../../../src/store/disk/pack-file.js';
-import { readPackedObject, readPackedObjectInfo, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
+import type { ObjectDirs } from '../../../src/store/disk/loose-object-files.js';
+import { loadPackedObjects, readPackedObject, readPackedObjectInfo, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import { useDiskFixture } from './disk-fixture.js';
 
 const { dataDir } = useDiskFixture('govc-hostile-packs-');
@@ -27,14 +28,19 @@ const name = (n: number): string => n.toString(16).padStart(40, '0');
 const hex = (hash: string): number[] => [...Buffer.from(hash, 'hex')];
 
 /** Packs raw entries (name, bytes) and returns the index of what it holds. */
-async function packOf(entries: { hash: string; bytes: Uint8Array }[]): Promise<PackedObjects> {
+async function packOf(entries: { hash: string; bytes: Uint8Array }[], dirs?: ObjectDirs): Promise<PackedObjects> {
+  dirs ??= await objectDirs();
+  const packed: PackedObjects = new Map();
+  await writePack(dirs, copyPackEntries(entries), packed);
+  return packed;
+}
+
+async function objectDirs(): Promise<ObjectDirs> {
   const dir = await dataDir();
   const dirs = { objects: join(dir, 'objects'), temp: join(dir, 'tmp') };
   await mkdir(join(dirs.objects, 'pack'), { recursive: true });
   await mkdir(dirs.temp);
-  const packed: PackedObjects = new Map();
-  await writePack(dirs, copyPackEntries(entries), packed);
-  return packed;
+  return dirs;
 }
 
 async function expectDataLoss(packed: PackedObjects, hash: string): Promise<void> {
@@ -86,6 +92,17 @@ describe('a pack that lies', () => {
       { hash: name(1), bytes: Buffer.from([...header(7, delta.length), ...hex(baseHash), ...delta]) },
     ]);
     await expect(readPackedObject(packed.get(name(1))!, packed)).rejects.toMatchObject({ code: 'data_loss' });
+  });
+
+  it('in its index: a fan-out that falls', async () => {
+    const dirs = await objectDirs();
+    const packed = await packOf([{ hash: name(1), bytes: encodePackEntry('blob', new Uint8Array(3)) }], dirs);
+    const index = packed.get(name(1))!.pack.replace(/\.pack$/, '.idx');
+    const bytes = Buffer.from(await readFile(index));
+    bytes.writeUInt32BE(5, 8); // names starting with byte 0: 5, yet 1 up to byte 255
+    await chmod(index, 0o644);
+    await writeFile(index, bytes);
+    await expect(loadPackedObjects(dirs)).rejects.toMatchObject({ code: 'data_loss' });
   });
 
   it('with an entry of an unknown type, or a header cut short', async () => {
