@@ -75,12 +75,27 @@ export function decodeObjectFrame(bytes: Buffer, path: string): ObjectFrame {
   return { bytes, hashes, starts };
 }
 
+/** Lets other work run between slices of this long: a seal of 8 MiB takes ~130 ms of CPU. */
+const sliceMs = 5;
+
+/**
+ * Gives the event loop a turn once the current slice of work has run `sliceMs`; `started` is
+ * when the slice began. Returns when the next slice begins.
+ */
+async function yieldIfLong(started: number): Promise<number> {
+  if (performance.now() - started < sliceMs) return started;
+  await new Promise((resolve) => setImmediate(resolve));
+  return performance.now();
+}
+
 /**
  * One pack of the objects in `frames`, in log order, each hash once: a frame whose objects are
  * all new here is copied in one piece; one holding an object already packed from an earlier frame
- * (concurrent writers may log an object twice) is copied entry by entry, without it.
+ * (concurrent writers may log an object twice) is copied entry by entry, without it. Built in
+ * slices, between which other work runs.
  */
-export function packObjectFrames(frames: readonly ObjectFrame[]): BuiltPack {
+export async function packObjectFrames(frames: readonly ObjectFrame[]): Promise<BuiltPack> {
+  let slice = performance.now();
   // Which entries each frame keeps: `undefined` for all of them.
   const seen = new Set<string>();
   const kept: (Uint8Array | undefined)[] = [];
@@ -99,12 +114,13 @@ export function packObjectFrames(frames: readonly ObjectFrame[]): BuiltPack {
       entryBytes += starts[i + 1]! - starts[i]!;
     }
     kept.push(keep);
+    slice = await yieldIfLong(slice);
   }
   const pack = newPack(12 + entryBytes + 20, count);
   const layout = newPackLayout(count);
   let at = 12;
   let next = 0;
-  frames.forEach(({ bytes, hashes, starts }, f) => {
+  for (const [f, { bytes, hashes, starts }] of frames.entries()) {
     const keep = kept[f];
     if (keep === undefined) {
       bytes.copy(pack, at, starts[0], starts[hashes.length]);
@@ -124,7 +140,8 @@ export function packObjectFrames(frames: readonly ObjectFrame[]): BuiltPack {
       at += length;
       next++;
     }
-  });
+    slice = await yieldIfLong(slice);
+  }
   layout.offsets[count] = at;
   return finishPack(pack, layout);
 }

@@ -272,7 +272,7 @@ async function packFrames(dirs: ObjectDirs, frames: readonly ObjectFrame[], pack
   for (let start = 0; start < frames.length; ) {
     let end = start + 1;
     for (let bytes = frames[start]!.bytes.length; end < frames.length && bytes + frames[end]!.bytes.length <= maxPackBytes; end++) bytes += frames[end]!.bytes.length;
-    await writePack(dirs, packObjectFrames(frames.slice(start, end)), packed);
+    await writePack(dirs, await packObjectFrames(frames.slice(start, end)), packed);
     start = end;
   }
   return frames.length > 0;
