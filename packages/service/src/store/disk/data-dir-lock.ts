@@ -1,7 +1,7 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GovcError } from '@govc/core';
-import { tempPath } from './durable-file.js';
+import { tempPath, writeNewFileSynced } from './durable-file.js';
 
 /** The lock a running store holds on its data directory; see {@link acquireDataDirLock}. */
 export interface DataDirLock {
@@ -22,13 +22,7 @@ function processIsAlive(pid: number): boolean {
 
 async function createLockFile(path: string): Promise<boolean> {
   try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(path, Buffer.from(`${process.pid}\n`), 0o644);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -5,7 +5,7 @@ import { Packr } from 'msgpackr';
 import { isHash } from '../../objects/hash.js';
 import { isValidRefName } from '../../validation/ref-name.js';
 import type { OutcomeRecord, RefChange } from '../storage.js';
-import { fsyncDirectory, tempPath } from './durable-file.js';
+import { fsyncDirectory, tempPath, writeNewFileSynced } from './durable-file.js';
 import { frameHeaderBytes, sealFrame, wholeFrames } from './log-frames.js';
 import { refJournalFile, repoTempDirName } from './repository-dir.js';
 
@@ -174,13 +174,7 @@ export class RefJournal {
   async #rewrite(state: JournalState, now: number): Promise<void> {
     const frame = journalSnapshot(state, now);
     const temp = tempPath(join(this.#dir, repoTempDirName), refJournalFile);
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(frame);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(temp, frame, 0o644);
     await rename(temp, this.#path);
     await fsyncDirectory(this.#dir);
     await this.#handle.close();

@@ -1,8 +1,8 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GovcError } from '@govc/core';
 import type { RepositoryRecord } from '../storage.js';
-import { fsyncDirectory } from './durable-file.js';
+import { fsyncDirectory, writeNewFileSynced } from './durable-file.js';
 
 /** The directory inside each repository for temp files; start-up empties it, git ignores it. */
 export const repoTempDirName = 'govc-tmp';
@@ -19,14 +19,9 @@ const recordFile = 'govc.json';
 // What `git init --bare` writes, minus the per-platform guesses; stock git reads nothing else.
 const bareConfig = '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n';
 
-async function writeSynced(path: string, text: string | Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Writes a new file of the repository being made, durably (its name is synced with its directory). */
+function writeSynced(path: string, content: string | Uint8Array): Promise<void> {
+  return writeNewFileSynced(path, typeof content === 'string' ? Buffer.from(content) : content, 0o644);
 }
 
 /**
