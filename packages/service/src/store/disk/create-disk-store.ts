@@ -18,8 +18,8 @@ import {
   type ObjectDirs,
 } from './loose-object-files.js';
 import { ObjectLog, type ObjectLogOptions } from './object-log.js';
-import { loadPackedObjects, readPackedObject, readPackedObjectInfo, type PackedObjects } from './packed-objects.js';
-import { createPackConsolidator, readPackedWithRetry, type ConsolidationOptions, type PackConsolidator } from './pack-consolidation.js';
+import { loadPackedObjects, readPackedObject, readPackedObjectInfo, readPackedWithRetry, type PackedObjects } from './packed-objects.js';
+import { createPackConsolidator, type ConsolidationOptions, type PackConsolidator } from './pack-consolidation.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
 import { journalSnapshot, RefJournal, type JournalState } from './ref-journal.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from '../ref-updates.js';

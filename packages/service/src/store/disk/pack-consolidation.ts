@@ -160,25 +160,3 @@ export function createPackConsolidator(
     },
   };
 }
-
-/**
- * Reads a packed object through `read`; when a seal or a merge removed its file after the entry
- * was looked up (`ENOENT`), reads it again from where the index points now.
- */
-export async function readPackedWithRetry<T>(
-  packed: PackedObjects,
-  hash: string,
-  entry: PackEntry,
-  read: (entry: PackEntry, packed: PackedObjects) => Promise<T>,
-): Promise<T> {
-  // An object moves at most once per seal or merge; a few tries outlast any run of them.
-  for (let tries = 1; ; tries++) {
-    try {
-      return await read(entry, packed);
-    } catch (error) {
-      const moved = packed.get(hash);
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || moved === undefined || moved === entry || tries >= 4) throw error;
-      entry = moved;
-    }
-  }
-}

@@ -2,8 +2,7 @@
  * Packs that lie — as a damaged disk or a hand-edited directory may leave them: every read is
  * `data_loss`, never a crash, a hang or an allocation the size of the lie.
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
@@ -12,7 +11,7 @@ import type { ObjectDirs } from '../../../src/store/disk/loose-object-files.js';
 import { loadPackedObjects, readPackedObject, readPackedObjectInfo, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import { useDiskFixture } from './disk-fixture.js';
 
-const { dataDir } = useDiskFixture('govc-hostile-packs-');
+const { objectDirs } = useDiskFixture('govc-hostile-packs-');
 
 /** A pack entry header: `type` (1-7) and `size`, git's varint. */
 function header(type: number, size: number): number[] {
@@ -35,13 +34,6 @@ async function packOf(entries: { hash: string; bytes: Uint8Array }[], dirs?: Obj
   return packed;
 }
 
-async function objectDirs(): Promise<ObjectDirs> {
-  const dir = await dataDir();
-  const dirs = { objects: join(dir, 'objects'), temp: join(dir, 'tmp') };
-  await mkdir(join(dirs.objects, 'pack'), { recursive: true });
-  await mkdir(dirs.temp);
-  return dirs;
-}
 
 async function expectDataLoss(packed: PackedObjects, hash: string): Promise<void> {
   const entry = packed.get(hash)!;

@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import { wholeFrames } from '../../../src/store/disk/log-frames.js';
 import { ObjectLog, type ObjectLogOptions } from '../../../src/store/disk/object-log.js';
-import { loadPackedObjects, readPackedObject, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
-import { readPackedWithRetry } from '../../../src/store/disk/pack-consolidation.js';
+import { loadPackedObjects, readPackedObject, readPackedWithRetry, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import type { NewObject } from '../../../src/store/storage.js';
 import { createGitSandbox, type GitSandbox } from '../../objects/git-sandbox.js';
 import { useDiskFixture } from './disk-fixture.js';
 
-const { dataDir } = useDiskFixture('govc-object-log-');
+const { objectDirs } = useDiskFixture('govc-object-log-');
 let sandbox: GitSandbox;
 beforeAll(() => {
   sandbox = createGitSandbox();
@@ -25,8 +24,6 @@ const group = (): NewObject[] => [blob(randomBytes(40)), blob(randomBytes(2_000)
 /** A repository directory as the store lays it out, with its object log open. */
 async function openLog(repoDir: string, options: ObjectLogOptions = {}, packed: PackedObjects = new Map()) {
   const objectDirs = { objects: join(repoDir, 'objects'), temp: join(repoDir, 'govc-tmp') };
-  await mkdir(join(objectDirs.objects, 'pack'), { recursive: true });
-  await mkdir(objectDirs.temp, { recursive: true });
   let seals = 0;
   // Sealed only when a test says so, unless it asks otherwise.
   const log = await ObjectLog.open(repoDir, objectDirs, packed, { quietMs: 60_000, ...options }, () => seals++);
@@ -52,7 +49,7 @@ async function expectReadable(packed: PackedObjects, objects: readonly NewObject
 
 describe('the object log', () => {
   it('makes a group readable at once from the log, and a seal moves it into a pack and removes the log', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const { log, packed, seals } = await openLog(repoDir);
     const objects = group();
     await log.append([...objects, objects[0]!]);
@@ -76,7 +73,7 @@ describe('the object log', () => {
   });
 
   it('packs at start-up what a crash left in the log, dropping a torn last frame', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const crashed = await openLog(repoDir);
     const first = group();
     const second = group();
@@ -102,7 +99,7 @@ describe('the object log', () => {
   });
 
   it('stops at zeros past its last whole frame, as a crash may leave where the file grew', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const crashed = await openLog(repoDir);
     const objects = group();
     await crashed.log.append(objects);
@@ -115,13 +112,13 @@ describe('the object log', () => {
   });
 
   it('seals on its own once it holds sealBytes, and once writes pause for quietMs', async () => {
-    const bySize = await openLog(await dataDir(), { sealBytes: 1 });
+    const bySize = await openLog((await objectDirs()).repoDir, { sealBytes: 1 });
     await bySize.log.append(group());
     await bySize.log.seal(); // runs after the seal the append started
     expect(bySize.seals()).toBe(1);
     await bySize.log.close();
 
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const byPause = await openLog(repoDir, { quietMs: 10 });
     await byPause.log.append(group());
     // Bounded: 200 looks, 10 ms apart.
@@ -133,7 +130,7 @@ describe('the object log', () => {
   });
 
   it('lets seal calls made while one runs share the next, which packs what was logged before them', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const { log, packed } = await openLog(repoDir);
     const first = group();
     await log.append(first);
@@ -150,7 +147,7 @@ describe('the object log', () => {
   });
 
   it('fails only the write that failed, and the next one goes to a new file', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const { log, packed } = await openLog(repoDir);
     // The log directory vanishes and a file takes its name: the next log file cannot be created.
     await rm(join(repoDir, 'govc-log'), { recursive: true });
@@ -170,7 +167,7 @@ describe('the object log', () => {
   });
 
   it('packs an object logged twice (by concurrent writers) once, in a pack git verifies', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const { log, packed } = await openLog(repoDir);
     const [x, y, z] = group();
     await log.append([x!, y!]);
@@ -185,7 +182,7 @@ describe('the object log', () => {
   });
 
   it('holds writes back once it holds too much it cannot pack, and takes them again once it can', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const { log, packed } = await openLog(repoDir, { maxUnsealedBytes: 1 });
     const packDir = join(repoDir, 'objects', 'pack');
     // Packs cannot be written: the pack directory is a file.
@@ -205,7 +202,7 @@ describe('the object log', () => {
   });
 
   it('refuses a whole frame whose inside is malformed, as data loss, at start-up', async () => {
-    const repoDir = await dataDir();
+    const { repoDir } = await objectDirs();
     const { log } = await openLog(repoDir);
     await log.append(group());
     await log.abandon();

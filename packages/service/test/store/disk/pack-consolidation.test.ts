@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
-import { createPackConsolidator, readPackedWithRetry } from '../../../src/store/disk/pack-consolidation.js';
+import { createPackConsolidator } from '../../../src/store/disk/pack-consolidation.js';
 import { buildPack } from '../../../src/store/disk/pack-file.js';
-import { readPackedObject, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
+import { readPackedObject, readPackedWithRetry, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
 import type { NewObject } from '../../../src/store/storage.js';
 import { createGitSandbox, type GitSandbox } from '../../objects/git-sandbox.js';
+import { useDiskFixture } from './disk-fixture.js';
 
+const { objectDirs } = useDiskFixture('govc-consolidation-');
 let sandbox: GitSandbox;
 beforeAll(() => {
   sandbox = createGitSandbox();
@@ -59,9 +61,7 @@ describe('pack consolidation', () => {
   });
 
   it('lets a read that looked its entry up before the merge find the object in the new pack', async () => {
-    const dirs = { objects: join(sandbox.dir, 'stale', 'objects'), temp: join(sandbox.dir, 'stale', 'tmp') };
-    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
-    await mkdir(dirs.temp, { recursive: true });
+    const dirs = await objectDirs();
     const packed: PackedObjects = new Map();
     const objects = Array.from({ length: 4 }, () => blob(randomBytes(100)));
     for (const object of objects) await writePack(dirs, buildPack([object]), packed);
@@ -80,9 +80,7 @@ describe('pack consolidation', () => {
   });
 
   it('keeps a pack that the merge rebuilds byte for byte (its objects all live on in it)', async () => {
-    const dirs = { objects: join(sandbox.dir, 'same', 'objects'), temp: join(sandbox.dir, 'same', 'tmp') };
-    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
-    await mkdir(dirs.temp, { recursive: true });
+    const dirs = await objectDirs();
     const packed: PackedObjects = new Map();
     const [a, b, c] = Array.from({ length: 3 }, () => blob(randomBytes(100)));
     // The second group writes a and b again (as concurrent writers may): the first pack is dead,
@@ -103,9 +101,7 @@ describe('pack consolidation', () => {
   });
 
   it('finds a new pack named in `packed` from the moment it is in the directory (else a merge would take it for dead)', async () => {
-    const dirs = { objects: join(sandbox.dir, 'visible', 'objects'), temp: join(sandbox.dir, 'visible', 'tmp') };
-    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
-    await mkdir(dirs.temp, { recursive: true });
+    const dirs = await objectDirs();
     const packed: PackedObjects = new Map();
     const object = blob(randomBytes(100));
     let done = false;
@@ -147,9 +143,7 @@ describe('pack consolidation', () => {
   });
 
   it('waits for a pause in the writes before it merges', async () => {
-    const dirs = { objects: join(sandbox.dir, 'quiet', 'objects'), temp: join(sandbox.dir, 'quiet', 'tmp') };
-    await mkdir(join(dirs.objects, 'pack'), { recursive: true });
-    await mkdir(dirs.temp, { recursive: true });
+    const dirs = await objectDirs();
     const packed: PackedObjects = new Map();
     const consolidator = createPackConsolidator(dirs, packed, { checkEvery: 1, minPacks: 2, quietMs: 200 }, (error) => {
       throw error;
