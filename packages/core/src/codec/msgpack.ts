@@ -19,6 +19,12 @@ const options = {
 };
 const packr = new Packr(options as Options);
 
+/** An error's message cut to a length that says what went wrong without echoing the input. */
+function boundedMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
 /**
  * MessagePack via msgpackr, with `bytes` fields as `bin`. `decode` throws `invalid_argument` for
  * malformed or truncated input, trailing bytes, or a top level that is not a map. Decoded
@@ -32,10 +38,21 @@ export const msgpackCodec: Codec = {
   },
   decode(type, bytes) {
     let value: unknown;
+    let end = 0;
     try {
-      value = packr.unpack(bytes);
+      // Read as a sequence that stops after its first value: msgpackr's `unpack` builds its
+      // trailing-bytes error by JSON-serialising the whole decoded value, which costs seconds
+      // for a large body. Here that error costs nothing beyond the decode.
+      packr.unpackMultiple(bytes, (first: unknown, _start?: number, firstEnd?: number) => {
+        value = first;
+        end = firstEnd ?? 0;
+        return false;
+      });
     } catch (error) {
-      throw new GovcError('invalid_argument', `malformed MessagePack: ${(error as Error).message}`, { cause: error });
+      throw new GovcError('invalid_argument', `malformed MessagePack: ${boundedMessage(error)}`, { cause: error });
+    }
+    if (end !== bytes.byteLength) {
+      throw new GovcError('invalid_argument', `malformed MessagePack: ${bytes.byteLength - end} trailing bytes after the message`);
     }
     // Maps decode as plain objects; arrays, bin, ext values (Date, Set, …) and 0xc1 are other objects.
     if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {

@@ -297,6 +297,34 @@ describe('msgpackCodec', () => {
       expectInvalid(() => decode(RepoRequest, `81 ${fixstr('repo')} a1 72 ${trailer}`), /malformed MessagePack/);
     });
 
+    it('refuses trailing bytes after a large message without serialising it, with a short message', () => {
+      // msgpackr's own unpack JSON-serialises the whole value to word this error: seconds of CPU
+      // for a large body, from any client. The error must cost no more than the decode.
+      const large = msgpackCodec.encode(CommitRequest, {
+        ...commitRequest,
+        changes: Array.from({ length: 2_000 }, (_, i) => ({ path: `f${i}`, content: pseudoRandomBytes(512, i) })),
+      });
+      const withTrailer = new Uint8Array(large.byteLength + 1);
+      withTrailer.set(large);
+      const stringify = JSON.stringify;
+      let serialised = 0;
+      JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+        serialised++;
+        return stringify(...args);
+      }) as typeof stringify;
+      let message = '';
+      try {
+        decode(CommitRequest, withTrailer);
+      } catch (error) {
+        message = (error as Error).message;
+      } finally {
+        JSON.stringify = stringify;
+      }
+      expect(message).toMatch(/malformed MessagePack: 1 trailing bytes/);
+      expect(message.length).toBeLessThan(300);
+      expect(serialised).toBe(0);
+    });
+
     it.each([
       ['an empty fixarray', '90'],
       ['a fixarray holding a map', '91 80'],
@@ -455,9 +483,10 @@ describe('msgpackCodec', () => {
       expectInvalid(() => decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} ${raw}`), 'time: expected an integer');
     });
 
-    it('never throws anything but invalid_argument on random bytes', () => {
+    it('refuses random bytes, only ever with invalid_argument, from more than one check', () => {
       const noise = pseudoRandomBytes(200_000, 12345);
       let accepted = 0;
+      const reasons = new Set<string>();
       for (let start = 0; start + 64 <= noise.length; start += 64) {
         // Start each sample with a fixmap header so that some of them get past the first byte.
         const input = Uint8Array.from(noise.subarray(start, start + 64));
@@ -467,9 +496,13 @@ describe('msgpackCodec', () => {
           accepted++;
         } catch (error) {
           expectInvalid(() => { throw error; });
+          reasons.add((error as Error).message.replace(/[0-9]+/g, 'N').slice(0, 70));
         }
       }
-      expect(accepted).toBeLessThan(3125);
+      // 64 random bytes are never exactly one well-formed message; and the refusals come from
+      // several checks (trailing bytes, truncation, wrong field types…), not only the first byte.
+      expect(accepted).toBe(0);
+      expect(reasons.size).toBeGreaterThanOrEqual(3);
     });
 
     it('never throws anything but invalid_argument on corrupted valid messages', () => {
