@@ -31,6 +31,13 @@ export interface HttpBinding {
   readonly name: string;
   /** Whether this binding serves a request for `path` (no query string) with these headers. */
   handles(path: string, headers: IncomingHttpHeaders): boolean;
+  /**
+   * Whether a request for `path` is served without credentials (health checks) when the
+   * server has an access policy. Every other request's bearer token is authenticated from its
+   * headers before the binding sees it, so that no unauthenticated body is read or inflated.
+   * Absent: none is.
+   */
+  isPublic?(path: string): boolean;
   serveHttp1?(request: IncomingMessage, response: ServerResponse): void;
   serveHttp2?(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
   serveUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;

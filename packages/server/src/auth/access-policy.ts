@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { GovcError } from '@govc/core';
 import { allows, sha256Of, type AccessLevel, type TokenGrant } from './access-grants.js';
 
 /** Who a request's token says it is, and what it may do. */
@@ -49,4 +50,10 @@ export function createAccessPolicy(grants: readonly TokenGrant[]): AccessPolicy 
       return found;
     },
   };
+}
+
+/** The `unauthenticated` error for a request whose `Authorization` header value authenticated no one. */
+export function credentialError(authorization: string | undefined): GovcError {
+  const message = authorization === undefined ? 'this server needs an Authorization: Bearer <token> header' : 'the Authorization header names no known bearer token';
+  return new GovcError('unauthenticated', message);
 }

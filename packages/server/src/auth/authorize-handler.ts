@@ -1,6 +1,6 @@
 import { GovcError, govcMethods, type AnyHandler, type AnyMethod, type GovcMethodName, type HandlerContext, type Repository, type ServiceHandler } from '@govc/core';
 import { allows, type AccessLevel } from './access-grants.js';
-import type { AccessPolicy, Principal } from './access-policy.js';
+import { credentialError, type AccessPolicy, type Principal } from './access-policy.js';
 import { methodAccess, unknownMethodAccess } from './method-access.js';
 
 type Fn = (request: never, context: HandlerContext) => unknown;
@@ -26,8 +26,7 @@ function repoOf(message: unknown): string {
 function authenticate(policy: AccessPolicy, context: HandlerContext): Principal {
   const principal = policy.authenticate(context.headers.authorization);
   if (principal) return principal;
-  const hasHeader = context.headers.authorization !== undefined;
-  throw new GovcError('unauthenticated', hasHeader ? 'the Authorization header names no known bearer token' : 'this server needs an Authorization: Bearer <token> header');
+  throw credentialError(context.headers.authorization);
 }
 
 /** `permission_denied` unless the principal has `needed` in `repo`. */

@@ -9,7 +9,7 @@ import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { builtinReply, builtinRouteOf, notFoundReply, type BuiltinRoute } from './builtin-routes.js';
 import { errorReply, sendHttp1, sendHttp2, type PlainReply } from './plain-reply.js';
 import { pathOf, selectBinding } from './select-binding.js';
-import type { AccessPolicy } from '../auth/access-policy.js';
+import { credentialError, type AccessPolicy } from '../auth/access-policy.js';
 import { loopbackRefusal } from './loopback-guard.js';
 import { allowedOriginOf, allowOriginHttp1, allowOriginHttp2, isPreflight, preflightReply } from './cors.js';
 
@@ -53,6 +53,7 @@ function bindingFailedReply(binding: HttpBinding, error: unknown): PlainReply {
 export function createRouter(options: RouterOptions): Router {
   const { bindings, metrics, accessPolicy, allowedOrigins, ready, maxHeaderBytes } = options;
   const headerBytesHit = metrics.limitHits.labels('header_bytes');
+  const unauthenticatedCalls = metrics.authFailures.labels('unauthenticated');
 
   /** The refusal a request meets before any route: loopback safety without tokens, a token for `/metrics` with them. */
   function refusalOf(headers: IncomingHttpHeaders, method: string, builtin: BuiltinRoute | undefined): PlainReply | undefined {
@@ -61,6 +62,17 @@ export function createRouter(options: RouterOptions): Router {
       return errorReply(401, 'unauthenticated', '/metrics needs an Authorization: Bearer <token> header', { 'www-authenticate': 'Bearer' });
     }
     return undefined;
+  }
+  /**
+   * With tokens, the `401` a binding's request meets before the binding reads a byte of its
+   * body; `authorizeHandler` still checks the token's level in the call's repository.
+   */
+  function credentialRefusal(binding: HttpBinding, path: string, headers: IncomingHttpHeaders): PlainReply | undefined {
+    if (accessPolicy === undefined || binding.isPublic?.(path)) return undefined;
+    const authorization = headerText(headers.authorization);
+    if (accessPolicy.authenticate(authorization) !== undefined) return undefined;
+    unauthenticatedCalls.inc();
+    return errorReply(401, 'unauthenticated', credentialError(authorization).rawMessage, { 'www-authenticate': 'Bearer' });
   }
   const inFlight = { '1.1': metrics.requestsInFlight.labels('1.1'), '2': metrics.requestsInFlight.labels('2') };
 
@@ -104,6 +116,11 @@ export function createRouter(options: RouterOptions): Router {
       if (!binding) {
         count('1.1', declinedBy ? 'wrong_version' : 'not_found');
         return sendHttp1(response, declinedBy ? wrongVersionReply(declinedBy, '1.1') : notFoundReply(method, path));
+      }
+      const unauthenticated = credentialRefusal(binding, path, request.headers);
+      if (unauthenticated) {
+        count('1.1', 'refused');
+        return sendHttp1(response, unauthenticated);
       }
       count('1.1', binding.name);
       try {
@@ -151,6 +168,11 @@ export function createRouter(options: RouterOptions): Router {
       if (!binding) {
         count('2', declinedBy ? 'wrong_version' : 'not_found');
         return sendHttp2(stream, declinedBy ? wrongVersionReply(declinedBy, '2') : notFoundReply(method, path), method === 'HEAD');
+      }
+      const unauthenticated = credentialRefusal(binding, path, headers);
+      if (unauthenticated) {
+        count('2', 'refused');
+        return sendHttp2(stream, unauthenticated, method === 'HEAD');
       }
       count('2', binding.name);
       try {

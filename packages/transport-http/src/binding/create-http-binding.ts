@@ -10,6 +10,8 @@ import { serveBlobDownload, serveBlobUpload } from './serve-blob-routes.js';
 import { serveStream } from './serve-stream.js';
 import { serveUnary } from './serve-unary.js';
 
+const healthPath = `${methodPathPrefix}${govcMethods.Health.name}`;
+
 function resolveOptions(options: HttpBindingOptions): ResolvedHttpBindingOptions {
   const methods = options.methods ?? Object.values(govcMethods);
   return {
@@ -95,6 +97,9 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     name: 'http',
     handles(path) {
       return path.startsWith(methodPathPrefix) && !path.startsWith('/v1/ws');
+    },
+    isPublic(path) {
+      return path === healthPath;
     },
     serveHttp1(request, response) {
       void serve(http1Exchange(request, response));
