@@ -60,6 +60,11 @@ export class CallScope implements Expirable {
     return this.#endedWith !== undefined;
   }
 
+  /** The error the call ended early with, or `undefined` while it has not. */
+  get endedWith(): GovcError | undefined {
+    return this.#endedWith;
+  }
+
   /** Settles like `promise`, or rejects as soon as the call ends early (races may overlap). */
   race<T>(promise: Promise<T>): Promise<T> {
     if (this.#endedWith) {

@@ -34,6 +34,9 @@ export function http1Exchange(request: IncomingMessage, response: ServerResponse
       if (chunk) bytesOut += chunk.byteLength;
       response.end(chunk);
     },
+    abort() {
+      response.destroy();
+    },
     onAbort(listener) {
       response.once('close', () => {
         if (!response.writableFinished) listener();

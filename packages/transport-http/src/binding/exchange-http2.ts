@@ -19,6 +19,7 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
   const query = path.indexOf('?');
   let bytesIn = 0;
   let bytesOut = 0;
+  let ended = false;
   return {
     version: 'h2',
     method: String(headers[':method'] ?? 'GET'),
@@ -46,6 +47,7 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
     },
     end(chunk) {
       if (stream.destroyed || stream.closed) return;
+      ended = true;
       if (chunk) bytesOut += chunk.byteLength;
       stream.end(chunk);
       // The response may be complete before the request (a call refused after its first message):
@@ -57,13 +59,29 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
         dropRest(stream);
       }
     },
+    abort() {
+      if (stream.destroyed || stream.closed) return;
+      // Closing with an error code destroys the stream with that error: it is ours, not news.
+      stream.on('error', ignore);
+      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    },
     onAbort(listener) {
       // A reset stream emits 'aborted' and then ends its writable side itself, so 'close' alone
-      // cannot tell an aborted stream from a finished one.
-      stream.once('aborted', listener);
+      // cannot tell an aborted stream from a finished one. A stream whose response was ended
+      // may close before its writable side reports finished: only a reset says that it was
+      // cut short then.
+      let fired = false;
+      const once = (): void => {
+        if (fired) return;
+        fired = true;
+        listener();
+      };
+      stream.once('aborted', once);
       stream.once('close', () => {
-        if (!stream.writableFinished) listener();
+        if (stream.rstCode !== constants.NGHTTP2_NO_ERROR || (!ended && !stream.writableFinished)) once();
       });
     },
   };
 }
+
+function ignore(): void {}

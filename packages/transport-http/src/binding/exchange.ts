@@ -22,6 +22,11 @@ export interface Exchange {
   write(chunk: Uint8Array): Promise<void>;
   /** Ends the response, with a last chunk if given. */
   end(chunk?: Uint8Array): void;
+  /**
+   * Fails the response after its head went out, so that the client sees an error at once rather
+   * than a body shorter than promised: HTTP/1.1 closes the connection, HTTP/2 resets the stream.
+   */
+  abort(): void;
   /** Calls `listener` once if the peer goes away before the response ended. */
   onAbort(listener: () => void): void;
   /** Request body bytes read so far. */

@@ -100,18 +100,20 @@ export async function serveBlobDownload(exchange: Exchange, repo: string, hash: 
       void iterator.return?.();
       iterator = download({ repo, hash, offset: start }, context)[Symbol.asyncIterator]();
     } else {
-      sent = await writeUpTo(exchange, first.value.data, end, 0);
+      sent = await scope.race(writeUpTo(exchange, first.value.data, end, 0));
     }
     while (sent < end - start) {
       const next = await scope.race(iterator.next());
       if (next.done) break;
-      sent += await writeUpTo(exchange, next.value.data, end - start, sent);
+      sent += await scope.race(writeUpTo(exchange, next.value.data, end - start, sent));
     }
+    if (sent < end - start) throw new GovcError('data_loss', `the blob ended after ${sent} of ${end - start} bytes`);
     exchange.end();
   } catch (error) {
     if (exchange.responded) {
-      exchange.end(); // the length promised will not be met: the client sees a truncated body
-      return;
+      // The length promised will not be met: fail the response so that the client sees an
+      // error now, not a connection that waits for the rest.
+      exchange.abort();
     }
     throw errorFromHandler(error);
   } finally {

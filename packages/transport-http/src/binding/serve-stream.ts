@@ -71,18 +71,20 @@ export async function serveStream(
   };
   let iterator: AsyncIterator<unknown> | undefined;
   try {
+    // Every write is raced with the call's end too: a client that reads slowly must not keep a
+    // call past its deadline, and a call that ended early never ends with success.
     if (method.kind === 'client_stream') {
-      await send(await scope.race(Promise.resolve(fn(messages, context))));
+      await scope.race(send(await scope.race(Promise.resolve(fn(messages, context)))));
     } else {
       const input = method.kind === 'server_stream' ? await singleMessage(messages) : messages;
       iterator = (fn(input, context) as AsyncIterable<unknown>)[Symbol.asyncIterator]();
       for (;;) {
         const next = await scope.race(iterator.next());
         if (next.done) break;
-        await send(next.value);
-        if (scope.aborted) break;
+        await scope.race(send(next.value));
       }
     }
+    if (scope.endedWith) throw scope.endedWith;
     if (!exchange.responded) exchange.respond(200, head);
     exchange.end(encodeEnvelope(envelopeFlags.endStream, encodeEndStream(undefined)));
   } catch (thrown) {
