@@ -8,6 +8,9 @@ import type { ResolvedHttpTransportOptions } from './http-transport-options.js';
 // no less than 100, and Node assumes the same (`peerMaxConcurrentStreams`).
 const assumedMaxStreams = 100;
 
+/** How long `close()` waits for a session to finish closing before it destroys it. */
+const sessionCloseGraceMs = 5_000;
+
 function ignore(): void {}
 
 /** One HTTP/2 session and what the pool tracks about it. */
@@ -99,7 +102,17 @@ export class Http2SessionPool {
           pooled.session.close();
         }),
     );
-    await Promise.all(closing);
+    // Idle sessions are unref'd, and so is what Node waits on while one closes: without a
+    // handle of its own, a process with nothing else to do would exit with close() unsettled.
+    // This timer holds it open, and destroys a session whose peer never completes the close.
+    const holdOpen = setTimeout(() => {
+      for (const pooled of this.#open) pooled.session.destroy();
+    }, sessionCloseGraceMs);
+    try {
+      await Promise.all(closing);
+    } finally {
+      clearTimeout(holdOpen);
+    }
   }
 
   #connect(): PooledSession {
