@@ -47,6 +47,8 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
   const methods = (options.faults ? withFaults(handler as AnyHandler, options.faults) : handler) as AnyHandler;
   const caller = options.caller ?? '';
   let closed = false;
+  let closing: Promise<void> | undefined;
+  /** Calls running, streams until their generator finishes: close() waits for them. */
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
@@ -119,6 +121,7 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
     // Streams always get a scope: the handler must learn when the consumer stops reading.
     const scope = new CallScope(options?.signal, options?.deadline);
     let iterator: AsyncIterator<unknown> | undefined;
+    inFlight++;
     try {
       await raced(Promise.resolve(), scope);
       iterator = (fn(input(scope), context(options, scope)) as AsyncIterable<unknown>)[Symbol.asyncIterator]();
@@ -132,6 +135,7 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
     } finally {
       scope.dispose(true);
       void iterator?.return?.()?.catch(() => undefined);
+      settled();
     }
   }
 
@@ -151,9 +155,10 @@ export function createInProcessTransport(handler: ServiceHandler | AnyHandler, o
     async warmup() {
       if (closed) throw new GovcError('unavailable', 'transport is closed');
     },
-    async close() {
+    close() {
       closed = true;
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      closing ??= inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      return closing;
     },
   };
 }

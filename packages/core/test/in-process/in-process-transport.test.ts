@@ -123,6 +123,46 @@ describe('in-process transport', () => {
   });
 });
 
+describe('close', () => {
+  it('settles every close() called while calls run, and a later one too', async () => {
+    let release!: () => void;
+    const transport = createInProcessTransport(
+      handlerOf({ Health: () => new Promise<object>((resolve) => (release = () => resolve({ status: 'ok', version: '1' }))) }),
+    );
+    const call = transport.unary(health, {});
+    const first = transport.close();
+    const second = transport.close();
+    release();
+    await expect(call).resolves.toMatchObject({ status: 'ok' });
+    await within(1_000, 'both closes', Promise.all([first, second]));
+    await within(1_000, 'a close after the first', transport.close());
+  });
+
+  it('waits for a stream the consumer is still reading', async () => {
+    const transport = createInProcessTransport(
+      handlerOf({
+        async *DownloadBlob() {
+          for (let chunk = 0; chunk < 3; chunk++) yield { data: new Uint8Array(1) };
+        },
+      }),
+    );
+    const stream = transport.serverStream(download, {})[Symbol.asyncIterator]();
+    await stream.next();
+    let closed = false;
+    const closing = transport.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(false);
+    for (let next = await stream.next(); !next.done; next = await stream.next());
+    await within(1_000, 'close after the stream', closing);
+  });
+});
+
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 describe('fault plan', () => {
   it('fails, loses and delays the calls it names, and counts them', async () => {
     let runs = 0;
