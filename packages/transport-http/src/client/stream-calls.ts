@@ -11,6 +11,9 @@ import { errorFromResponse } from './response-error.js';
 import { errorFromRuntime } from './runtime-errors.js';
 import { headerValue, type WireResponse } from './wire-client.js';
 
+/** The flag bits a response envelope may carry (README, "Streaming methods"). */
+const knownResponseFlags = envelopeFlags.compressed | envelopeFlags.endStream;
+
 /** The request body of a streaming call: one envelope made up front, or the caller's stream. */
 type BodyMaker = (runtime: HttpCallRuntime) => Promise<Uint8Array> | RequestEnvelopes;
 
@@ -53,6 +56,7 @@ async function* streamExchange(runtime: HttpCallRuntime, method: AnyMethod, make
     for await (const chunk of response.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
       for (const envelope of reader.push(chunk)) {
         if (end) throw new GovcError('internal', 'response data after the end-of-stream message');
+        if (envelope.flags & ~knownResponseFlags) throw new GovcError('internal', `unknown response envelope flags 0x${envelope.flags.toString(16)}`);
         const payload = envelope.flags & envelopeFlags.compressed ? await inflateResponse(envelope.payload, options.maxMessageBytes) : envelope.payload;
         if (envelope.flags & envelopeFlags.endStream) {
           // Read on to the body's end, so an HTTP/1.1 connection stays reusable.

@@ -81,6 +81,21 @@ describe.each(['1.1', '2'] as const)('streams over HTTP/%s', (httpVersion) => {
     await transport.close();
   });
 
+  it.each([0x04, 0x80, 0x03 | 0x40])('fails internal on a response envelope with unknown flag bits (flags byte %i)', async (flags) => {
+    await using server = await startServer(httpVersion, async (exchange) => {
+      await readAll(exchange.body);
+      exchange.respond(200, { 'content-type': streamType });
+      const frame = chunkFrame(new Uint8Array([1]));
+      frame[0] = flags & ~envelopeFlags.compressed; // never claim gzip for a plain payload
+      await exchange.write(frame);
+      exchange.end(endFrame());
+    });
+    const transport = transportFor(server.url);
+    const error = await failure(collect(transport.serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) })));
+    expect([error.code, error.rawMessage]).toEqual(['internal', `unknown response envelope flags 0x${(flags & ~envelopeFlags.compressed).toString(16)}`]);
+    await transport.close();
+  });
+
   it('streams a client stream as envelopes and takes its one answer', async () => {
     const seen: unknown[] = [];
     await using server = await startServer(httpVersion, async (exchange) => {
