@@ -1,6 +1,7 @@
 import { Packr, type Options } from 'msgpackr';
 import { GovcError } from '../errors/govc-error.js';
 import type { Codec } from './codec.js';
+import { widenIntegers } from './msgpack-integers.js';
 
 // Plain maps only: no records, no msgpackr-specific extension types, so any MessagePack
 // implementation can talk to us and hostile input cannot make us build anything but data.
@@ -26,15 +27,16 @@ function boundedMessage(error: unknown): string {
 }
 
 /**
- * MessagePack via msgpackr, with `bytes` fields as `bin`. `decode` throws `invalid_argument` for
+ * MessagePack via msgpackr, with `bytes` fields as `bin` and integers always as integers (past
+ * 32 bits as int64, where msgpackr alone would write a float64). `decode` throws `invalid_argument` for
  * malformed or truncated input, trailing bytes, or a top level that is not a map. Decoded
  * `bytes` fields are views into the input buffer: copy what you keep.
  */
 export const msgpackCodec: Codec = {
   name: 'msgpack',
   contentType: 'application/msgpack',
-  encode(_type, message) {
-    return packr.pack(message);
+  encode(type, message) {
+    return packr.pack(widenIntegers(type, message));
   },
   decode(type, bytes) {
     let value: unknown;

@@ -1,3 +1,4 @@
+import { decode as referenceDecode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import {
   BatchOperationsResponse,
@@ -107,6 +108,40 @@ describe('msgpackCodec', () => {
       for (let i = 0; i < 5000; i++) msgpackCodec.encode(DataChunk, { data: pseudoRandomBytes(100, i + 1) });
       msgpackCodec.encode(DataChunk, { data: new Uint8Array(1 << 20) });
       expect(toHex(first)).toBe(before);
+    });
+  });
+
+  describe('integers, as a second implementation (@msgpack/msgpack) reads them', () => {
+    /** The MessagePack type byte that precedes `createdAt`'s value in an encoded Repository. */
+    function createdAtMarker(createdAt: number): number {
+      const bytes = wire(msgpackCodec.encode(Repository, { repo: 'r', defaultBranch: 'main', createdAt }));
+      const key = new TextEncoder().encode('createdAt');
+      const at = Buffer.from(bytes).indexOf(Buffer.from(key));
+      return bytes[at + key.byteLength]!;
+    }
+
+    it.each([2 ** 32, 1_732_700_000_123, Number.MAX_SAFE_INTEGER])('writes the uint %d as an integer (int64), never a float', (createdAt) => {
+      expect(createdAtMarker(createdAt)).toBe(0xd3);
+      const bytes = wire(msgpackCodec.encode(Repository, { repo: 'r', defaultBranch: 'main', createdAt }));
+      const decoded = referenceDecode(bytes, { useBigInt64: true }) as { createdAt: unknown };
+      expect(decoded.createdAt).toBe(BigInt(createdAt));
+    });
+
+    it.each([0, 127, 2 ** 32 - 1])('writes the uint %d in the smallest integer form, as before', (createdAt) => {
+      expect(createdAtMarker(createdAt)).not.toBe(0xcb);
+      expect(createdAtMarker(createdAt)).not.toBe(0xd3);
+    });
+
+    it('writes wide integers nested in lists and batch ops as integers, leaving the message unchanged', () => {
+      const time = -(2 ** 40);
+      const ok = { id: 'a', method: 'CreateRepository', ok: true, response: { repo: 'r', defaultBranch: 'main', createdAt: 2 ** 40 } };
+      const message = { results: [ok] };
+      const bytes = wire(msgpackCodec.encode(BatchOperationsResponse, message));
+      const decoded = referenceDecode(bytes, { useBigInt64: true }) as { results: [{ response: { createdAt: unknown } }] };
+      expect(decoded.results[0].response.createdAt).toBe(2n ** 40n);
+      expect(ok.response.createdAt).toBe(2 ** 40); // the caller's message is not touched
+      const person = referenceDecode(wire(msgpackCodec.encode(Person, { name: 'n', email: 'e', time })), { useBigInt64: true }) as { time: unknown };
+      expect(person.time).toBe(BigInt(time));
     });
   });
 
