@@ -2,20 +2,13 @@ import { Agent, request as http1Request, type IncomingMessage } from 'node:http'
 import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { createClient, createInProcessTransport } from '@govc/core';
 import { createGovcService } from '@govc/service';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpBinding } from '@govc/transport-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope } from '../fixtures/hostile-envelopes.js';
+import { pause, within } from '../fixtures/hostile-wire.js';
 import { startServer, type TestServer } from '../fixtures/test-server.js';
 
 const MiB = 1024 * 1024;
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `promise`, or a rejection naming `what` once `ms` pass. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * A call that fails after its response began must say so on the wire: a stream ends with the
