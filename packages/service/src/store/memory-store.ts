@@ -50,6 +50,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   const memoryLimit = options.memoryLimit ?? 1024 ** 3;
   const repos = new Map<string, MemoryRepository>();
   let usedBytes = 0;
+  /** Bytes that uploads in progress hold (see `openHold`). */
+  let heldBytes = 0;
 
   function repository(name: string): MemoryRepository {
     const repo = repos.get(name);
@@ -57,10 +59,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     return repo;
   }
 
+  function limitReached(): GovcError {
+    return new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
+  }
+
+  /** Throws `resource_exhausted` unless `bytes` more fit beside what is kept and what uploads hold. */
+  function checkRoom(bytes: number): void {
+    if (usedBytes + heldBytes + bytes > memoryLimit) throw limitReached();
+  }
+
   function reserve(repo: MemoryRepository, bytes: number): void {
-    if (usedBytes + bytes > memoryLimit) {
-      throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
-    }
+    checkRoom(bytes);
     usedBytes += bytes;
     repo.bytes += bytes;
   }
@@ -71,16 +80,30 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     repo.objects.set(hash, { type, size: body.byteLength, body });
   }
 
-  function checkRoom(bytes: number): void {
-    if (usedBytes + bytes + perObjectOverhead > memoryLimit) {
-      throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
-    }
+  /**
+   * The memory an upload in progress holds, counted against the limit as it grows (so that
+   * concurrent uploads cannot each pass a check that none of them has filled yet), and given
+   * back when the upload ends, just before what it stored is counted as kept.
+   */
+  function openHold(): { grow(bytes: number): void; release(): void } {
+    let held = 0;
+    return {
+      grow(bytes) {
+        checkRoom(bytes);
+        held += bytes;
+        heldBytes += bytes;
+      },
+      release() {
+        heldBytes -= held;
+        held = 0;
+      },
+    };
   }
 
   /** A blob of declared size, copied once into its final buffer and hashed as it arrives. */
-  async function receiveBlob(chunks: AsyncIterable<Uint8Array>, declaredSize: number): Promise<{ hash: string; body: Uint8Array }> {
+  async function receiveBlob(chunks: AsyncIterable<Uint8Array>, declaredSize: number, hold: { grow(bytes: number): void }): Promise<{ hash: string; body: Uint8Array }> {
     const hasher = createObjectHasher('blob', declaredSize);
-    checkRoom(declaredSize);
+    hold.grow(declaredSize + perObjectOverhead);
     const body = new Uint8Array(declaredSize);
     for await (const chunk of chunks) {
       const at = hasher.received;
@@ -91,12 +114,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   }
 
   /** A blob of unknown size: its chunks are copied (they may be views into larger buffers), then joined. */
-  async function collectBlob(chunks: AsyncIterable<Uint8Array>): Promise<{ hash: string; body: Uint8Array }> {
+  async function collectBlob(chunks: AsyncIterable<Uint8Array>, hold: { grow(bytes: number): void }): Promise<{ hash: string; body: Uint8Array }> {
     const parts: Uint8Array[] = [];
     let size = 0;
+    hold.grow(perObjectOverhead);
     for await (const chunk of chunks) {
       size += chunk.byteLength;
-      checkRoom(size);
+      hold.grow(chunk.byteLength);
       parts.push(own(chunk));
     }
     const body = new Uint8Array(size);
@@ -138,9 +162,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       let needed = 0;
       for (const object of objects) if (!repo.objects.has(object.hash)) needed += object.body.byteLength + perObjectOverhead;
       // All or nothing: check the whole group against the limit before keeping any of it.
-      if (usedBytes + needed > memoryLimit) {
-        throw new GovcError('resource_exhausted', `memory limit of ${memoryLimit} bytes reached`, { limit: 'memory' });
-      }
+      checkRoom(needed);
       for (const object of objects) if (!repo.objects.has(object.hash)) put(repo, object.hash, object.type, repo.slab.copy(object.body));
     },
     async getObject(name, hash) {
@@ -162,10 +184,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
 
     async writeBlob(name, chunks, declaredSize): Promise<WrittenBlob> {
       const repo = repository(name);
-      const { hash, body } = declaredSize === undefined ? await collectBlob(chunks) : await receiveBlob(chunks, declaredSize);
-      if (!repos.has(name)) throw new GovcError('not_found', `repository ${JSON.stringify(name)} was deleted`);
-      put(repo, hash, 'blob', body);
-      return { hash, size: body.byteLength };
+      const hold = openHold();
+      try {
+        const { hash, body } = declaredSize === undefined ? await collectBlob(chunks, hold) : await receiveBlob(chunks, declaredSize, hold);
+        if (!repos.has(name)) throw new GovcError('not_found', `repository ${JSON.stringify(name)} was deleted`);
+        hold.release();
+        put(repo, hash, 'blob', body);
+        return { hash, size: body.byteLength };
+      } finally {
+        hold.release();
+      }
     },
     async *readBlob(name, hash, offset, chunkSize) {
       yield* sliceBlob(hash, repository(name).objects.get(hash), offset, chunkSize);
