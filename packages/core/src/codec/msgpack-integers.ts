@@ -1,10 +1,11 @@
-import { findMethod } from '../schema/methods.js';
+import { batchOpType } from '../schema/check.js';
 import type { FieldDescriptor, MessageDescriptor } from '../schema/message.js';
 
 // msgpackr writes an integer outside the 32-bit range as a float64, and strict decoders in
 // other languages refuse a float for an integer field (`createdAt`, `Date.now()`, is one).
-// A BigInt it writes as uint64 / int64: so integer fields past 32 bits become BigInts, in a
-// copy made only for the messages that have such a value.
+// A BigInt it writes as int64: so integer fields past 32 bits become BigInts, in a copy made
+// only for the messages that have such a value. Types that cannot hold an integer (StoreBlob,
+// the hot path) are passed through without a look at their fields.
 
 const isWide = (value: unknown): value is number => typeof value === 'number' && (value > 0xffff_ffff || value < -0x8000_0000) && Number.isInteger(value);
 
@@ -12,17 +13,22 @@ function isInteger(field: FieldDescriptor): boolean {
   return field.kind === 'int' || field.kind === 'uint';
 }
 
-/** The message type of a batch op's `request` / `response`, or `undefined` when its method is unknown. */
-function dynamicType(field: FieldDescriptor, parent: Record<string, unknown>): MessageDescriptor | undefined {
-  const name = parent['method'];
-  const method = typeof name === 'string' ? findMethod(name) : undefined;
-  if (!method) return undefined;
-  return field.kind === 'request' ? method.input : method.output;
+const holdsIntegers = new WeakMap<MessageDescriptor, boolean>();
+
+/** Whether a message of `type` can hold an integer field, at any depth (batch ops: always). */
+function mayHoldIntegers(type: MessageDescriptor): boolean {
+  let known = holdsIntegers.get(type);
+  if (known === undefined) {
+    holdsIntegers.set(type, false); // a type that contains itself adds nothing
+    known = type.fields.some((field) => isInteger(field) || field.kind === 'request' || field.kind === 'response' || (field.kind === 'message' && mayHoldIntegers(field.message!)));
+    holdsIntegers.set(type, known);
+  }
+  return known;
 }
 
 function fieldType(field: FieldDescriptor, parent: Record<string, unknown>): MessageDescriptor | undefined {
   if (field.kind === 'message') return field.message;
-  if (field.kind === 'request' || field.kind === 'response') return dynamicType(field, parent);
+  if (field.kind === 'request' || field.kind === 'response') return batchOpType(field, parent);
   return undefined;
 }
 
@@ -47,7 +53,7 @@ function widenField(field: FieldDescriptor, value: unknown, parent: Record<strin
 
 /** `message` with every integer field past 32 bits as a BigInt, copied only where one is. */
 export function widenIntegers(type: MessageDescriptor, message: unknown): unknown {
-  if (typeof message !== 'object' || message === null) return message;
+  if (typeof message !== 'object' || message === null || !mayHoldIntegers(type)) return message;
   const record = message as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
   for (const field of type.fields) {

@@ -69,12 +69,17 @@ function checkValue(field: FieldDescriptor, value: unknown, path: string, parent
   }
 }
 
-/** The message type of a `request`/`response` field: that of the method its sibling names. */
-export function dynamicType(field: FieldDescriptor, parent: Record<string, unknown>, path: string): MessageDescriptor {
+/** The message type of a `request`/`response` field, or `undefined` when its sibling names no batchable method. */
+export function batchOpType(field: FieldDescriptor, parent: Record<string, unknown>): MessageDescriptor | undefined {
   const name = parent['method'];
   const method = typeof name === 'string' ? findMethod(name) : undefined;
-  if (!method || !method.batchable) {
-    throw new GovcError('invalid_argument', `${path}: method ${JSON.stringify(name)} cannot be batched`);
-  }
+  if (!method || !method.batchable) return undefined;
   return field.kind === 'request' ? method.input : method.output;
+}
+
+/** The message type of a `request`/`response` field: that of the method its sibling names. */
+export function dynamicType(field: FieldDescriptor, parent: Record<string, unknown>, path: string): MessageDescriptor {
+  const type = batchOpType(field, parent);
+  if (!type) throw new GovcError('invalid_argument', `${path}: method ${JSON.stringify(parent['method'])} cannot be batched`);
+  return type;
 }

@@ -134,12 +134,12 @@ describe('msgpackCodec', () => {
 
     it('writes wide integers nested in lists and batch ops as integers, leaving the message unchanged', () => {
       const time = -(2 ** 40);
-      const ok = { id: 'a', method: 'CreateRepository', ok: true, response: { repo: 'r', defaultBranch: 'main', createdAt: 2 ** 40 } };
+      const ok = { id: 'a', method: 'StoreBlob', ok: true, response: { hash: hash('1'), size: 2 ** 40 } };
       const message = { results: [ok] };
       const bytes = wire(msgpackCodec.encode(BatchOperationsResponse, message));
-      const decoded = referenceDecode(bytes, { useBigInt64: true }) as { results: [{ response: { createdAt: unknown } }] };
-      expect(decoded.results[0].response.createdAt).toBe(2n ** 40n);
-      expect(ok.response.createdAt).toBe(2 ** 40); // the caller's message is not touched
+      const decoded = referenceDecode(bytes, { useBigInt64: true }) as { results: [{ response: { size: unknown } }] };
+      expect(decoded.results[0].response.size).toBe(2n ** 40n);
+      expect(ok.response.size).toBe(2 ** 40); // the caller's message is not touched
       const person = referenceDecode(wire(msgpackCodec.encode(Person, { name: 'n', email: 'e', time })), { useBigInt64: true }) as { time: unknown };
       expect(person.time).toBe(BigInt(time));
     });

@@ -40,6 +40,14 @@ function own(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** The memory one upload in progress holds against the store's limit. */
+interface UploadHold {
+  /** Holds `bytes` more, or throws `resource_exhausted` when they do not fit. */
+  grow(bytes: number): void;
+  /** Gives back everything held (again: nothing). */
+  release(): void;
+}
+
 /**
  * The embedded store: everything in memory, bounded by `memoryLimit`. It copies every byte it
  * keeps (a msgpackr `bin` or a small `Buffer.from(base64)` is a view into a larger buffer that
@@ -85,7 +93,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
    * concurrent uploads cannot each pass a check that none of them has filled yet), and given
    * back when the upload ends, just before what it stored is counted as kept.
    */
-  function openHold(): { grow(bytes: number): void; release(): void } {
+  function openHold(): UploadHold {
     let held = 0;
     return {
       grow(bytes) {
@@ -101,7 +109,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   }
 
   /** A blob of declared size, copied once into its final buffer and hashed as it arrives. */
-  async function receiveBlob(chunks: AsyncIterable<Uint8Array>, declaredSize: number, hold: { grow(bytes: number): void }): Promise<{ hash: string; body: Uint8Array }> {
+  async function receiveBlob(chunks: AsyncIterable<Uint8Array>, declaredSize: number, hold: UploadHold): Promise<{ hash: string; body: Uint8Array }> {
     const hasher = createObjectHasher('blob', declaredSize);
     hold.grow(declaredSize + perObjectOverhead);
     const body = new Uint8Array(declaredSize);
@@ -114,7 +122,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   }
 
   /** A blob of unknown size: its chunks are copied (they may be views into larger buffers), then joined. */
-  async function collectBlob(chunks: AsyncIterable<Uint8Array>, hold: { grow(bytes: number): void }): Promise<{ hash: string; body: Uint8Array }> {
+  async function collectBlob(chunks: AsyncIterable<Uint8Array>, hold: UploadHold): Promise<{ hash: string; body: Uint8Array }> {
     const parts: Uint8Array[] = [];
     let size = 0;
     hold.grow(perObjectOverhead);
