@@ -1,65 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
-import { createClient, type GovcClient } from '../client/create-client.js';
-import { createFaultPlan, withFaults, type FaultPlan } from '../in-process/faults.js';
-import type { Middleware } from '../middleware/middleware.js';
-import { govcMethods } from '../schema/methods.js';
-import type { Transport } from '../transport.js';
-import { batchCases } from './cases/batch-cases.js';
-import { errorCases } from './cases/error-cases.js';
-import { invalidInputCases } from './cases/invalid-input-cases.js';
-import { loadCases } from './cases/load-cases.js';
-import { lifecycleCases } from './cases/lifecycle-cases.js';
-import { retryCases } from './cases/retry-cases.js';
-import { streamCases } from './cases/stream-cases.js';
-import { timingCases } from './cases/timing-cases.js';
-import { unaryCases } from './cases/unary-cases.js';
-import { conformanceHandler, type ServerProbe } from './conformance-handler.js';
-import { conformanceMethods } from './conformance-methods.js';
-import type { ConformanceCapabilities, ConformanceFactory, ConformanceFixture, ConformanceSetup, Kit } from './kit.js';
-
-/** The kit's shared state, filled in by `beforeAll`. */
-class KitState implements Kit {
-  readonly capabilities: Required<ConformanceCapabilities>;
-  readonly faults: FaultPlan = createFaultPlan();
-  readonly probe: ServerProbe = { downloadChunksProduced: 0, uploadChunksConsumed: 0, streamsCanceled: 0 };
-  fixture: ConformanceFixture | undefined;
-  #client: GovcClient | undefined;
-  #counter = 0;
-
-  constructor(capabilities: ConformanceCapabilities) {
-    this.capabilities = { largeMessageBytes: 4 * 1024 * 1024, maxReadAheadBytes: 4 * 1024 * 1024, ...capabilities };
-  }
-
-  get transport(): Transport {
-    if (!this.fixture) throw new Error('the conformance fixture is not running');
-    return this.fixture.transport;
-  }
-
-  get client(): GovcClient {
-    this.#client ??= createClient(this.transport);
-    return this.#client;
-  }
-
-  clientWith(middleware: readonly Middleware[]): GovcClient {
-    return createClient(this.transport, { middleware });
-  }
-
-  uniqueRepo(prefix: string): string {
-    return `${prefix}-${++this.#counter}`;
-  }
-
-  async newRepo(prefix: string): Promise<string> {
-    const repo = this.uniqueRepo(prefix);
-    await this.client.createRepository({ repo });
-    return repo;
-  }
-}
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { caseGroup, defaultCaseTimeoutMs, type ConformanceCase } from './conformance-case.js';
+import { conformanceCases } from './conformance-cases.js';
+import { KitState } from './kit-state.js';
+import type { ConformanceCapabilities, ConformanceFactory, ConformanceSetup } from './kit.js';
 
 /**
- * Registers the conformance suite for one transport: every method and call shape, every error
- * code end to end, deadlines, cancellation, large messages, backpressure, batch semantics,
- * exactly-once retries, concurrency and invalid requests — against the real govc service that
- * `setup.createService` makes, served through `factory`.
+ * Registers the conformance suite for one transport with vitest: every method and call shape,
+ * headers, every error code end to end, deadlines and cancellation on both sides, large messages,
+ * flow and backpressure, batch semantics, exactly-once retries, concurrency and invalid requests
+ * — against the real govc service that `setup.createService` makes, served through `factory`.
+ * A case whose capability the transport lacks is registered as skipped.
  */
 export function describeTransportConformance(
   factory: ConformanceFactory,
@@ -68,29 +18,19 @@ export function describeTransportConformance(
 ): void {
   describe(`transport conformance: ${capabilities.name}`, () => {
     const kit = new KitState(capabilities);
-    let service: ReturnType<ConformanceSetup['createService']> | undefined;
-
-    beforeAll(async () => {
-      service = setup.createService();
-      const handler = withFaults(conformanceHandler(service, kit.probe), kit.faults);
-      const methods = [...Object.values(govcMethods), ...Object.values(conformanceMethods)];
-      kit.fixture = await factory({ handler, methods });
-      await kit.transport.warmup();
-    });
+    beforeAll(() => kit.start(factory, setup));
     afterEach(() => kit.faults.clear());
-    afterAll(async () => {
-      await kit.fixture?.[Symbol.asyncDispose]();
-      await service?.close?.();
-    });
+    afterAll(() => kit.stop());
 
-    unaryCases(kit);
-    streamCases(kit);
-    errorCases(kit);
-    timingCases(kit);
-    batchCases(kit);
-    retryCases(kit);
-    loadCases(kit);
-    invalidInputCases(kit);
-    lifecycleCases(kit);
+    const groups = new Map<string, ConformanceCase[]>();
+    for (const c of conformanceCases) groups.set(caseGroup(c.id), [...(groups.get(caseGroup(c.id)) ?? []), c]);
+    for (const [group, cases] of groups) {
+      describe(group, () => {
+        for (const c of cases) {
+          const lacking = c.needs !== undefined && !kit.capabilities[c.needs];
+          it.skipIf(lacking)(`${c.title} [${c.id}]`, () => c.run(kit), c.timeoutMs ?? defaultCaseTimeoutMs);
+        }
+      });
+    }
   });
 }

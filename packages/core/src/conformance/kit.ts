@@ -28,11 +28,11 @@ export interface ConformanceCapabilities {
   readonly name: string;
   /** Whether bidi calls work (gRPC-web and plain HTTP/1.1 cannot). */
   readonly bidi: boolean;
-  /** Largest unary message the kit sends. Default 4 MiB. */
+  /** Largest unary message the kit sends: 4 to 64 MiB (`capabilityBounds`). Default 4 MiB. */
   readonly largeMessageBytes?: number;
   /**
    * How many bytes a server stream may run ahead of a reader that stopped reading (socket and
-   * flow-control buffers). Default 4 MiB.
+   * flow-control buffers): at most 8 MiB (`capabilityBounds`). Default 4 MiB.
    */
   readonly maxReadAheadBytes?: number;
 }

@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { batching } from '../../middleware/batching.js';
-import type { Kit } from '../kit.js';
+import type { ConformanceCase } from '../conformance-case.js';
 import { ada, expectCode, text } from './expect-code.js';
 
 /** BatchOperations: order, partial failure, atomic all-or-nothing, limits; and the batching middleware. */
-export function batchCases(kit: Kit): void {
-  describe('batches', () => {
-    it('answers in request order, each op doing its real work', async () => {
+export const batchCases: readonly ConformanceCase[] = [
+  {
+    id: 'batches/request-order',
+    title: 'answers in request order, each op doing its real work',
+    async run(kit) {
       const repo = await kit.newRepo('batch-order');
       const { results } = await kit.client.batchOperations({
         repo,
@@ -27,9 +29,12 @@ export function batchCases(kit: Kit): void {
       expect(new TextDecoder().decode((await kit.client.getBlob({ repo, hash: hashA })).content)).toBe('one');
       const commitHash = (results[2]!.response as { hash: string }).hash;
       expect(results[3]!.response).toEqual({ refs: [{ name: 'refs/heads/main', hash: commitHash }] });
-    });
-
-    it('lets ops fail alone when not atomic', async () => {
+    },
+  },
+  {
+    id: 'batches/partial-failure',
+    title: 'lets ops fail alone when not atomic',
+    async run(kit) {
       const repo = await kit.newRepo('batch-partial');
       const { results } = await kit.client.batchOperations({
         repo,
@@ -41,9 +46,12 @@ export function batchCases(kit: Kit): void {
         ],
       });
       expect(results.map((r) => (r.ok ? 'ok' : r.error!.code))).toEqual(['ok', 'not_found', 'invalid_argument', 'ok']);
-    });
-
-    it('moves no ref when an atomic batch fails, and every other op reports aborted', async () => {
+    },
+  },
+  {
+    id: 'batches/atomic-failure',
+    title: 'moves no ref when an atomic batch fails, and every other op reports aborted',
+    async run(kit) {
       const repo = await kit.newRepo('batch-atomic');
       const base = await kit.client.commit({ repo, branch: 'main', message: 'base', author: ada, changes: [{ path: 'f', content: text('0') }] });
       const { results } = await kit.client.batchOperations({
@@ -63,9 +71,12 @@ export function batchCases(kit: Kit): void {
         ['after', 'aborted'],
       ]);
       expect((await kit.client.listRefs({ repo })).refs).toEqual([{ name: 'refs/heads/main', hash: base.hash }]);
-    });
-
-    it('moves every ref of an atomic batch together, ops seeing earlier ones', async () => {
+    },
+  },
+  {
+    id: 'batches/atomic-success',
+    title: 'moves every ref of an atomic batch together, ops seeing earlier ones',
+    async run(kit) {
       const repo = await kit.newRepo('batch-atomic-ok');
       const { results } = await kit.client.batchOperations({
         repo,
@@ -84,16 +95,22 @@ export function batchCases(kit: Kit): void {
       const refs = (await kit.client.listRefs({ repo })).refs.map((r) => r.name);
       expect(refs).toEqual(['refs/heads/dev', 'refs/heads/main']);
       expect((await kit.client.getRepository({ repo })).head).toBe(c2.hash);
-    });
-
-    it('refuses more than 1,000 ops and unknown methods', async () => {
+    },
+  },
+  {
+    id: 'batches/limits',
+    title: 'refuses more than 1,000 ops and unknown methods',
+    async run(kit) {
       const repo = await kit.newRepo('batch-limits');
       const operations = Array.from({ length: 1001 }, (_, i) => ({ id: String(i), method: 'ListRefs', request: {} }));
       await expectCode(kit.client.batchOperations({ repo, operations }), 'invalid_argument');
       await expectCode(kit.client.batchOperations({ repo, operations: [{ id: 'x', method: 'DeleteRepository', request: {} }] }), 'invalid_argument');
-    });
-
-    it('batches concurrent calls through the batching middleware, each caller getting its own answer', async () => {
+    },
+  },
+  {
+    id: 'batches/batching-middleware',
+    title: 'batches concurrent calls through the batching middleware, each caller getting its own answer',
+    async run(kit) {
       const repo = await kit.newRepo('batching');
       const client = kit.clientWith([batching()]);
       const contents = Array.from({ length: 60 }, (_, i) => `blob ${i}`);
@@ -102,6 +119,6 @@ export function batchCases(kit: Kit): void {
       const read = await Promise.all(stored.map((s) => client.getBlob({ repo, hash: s.hash })));
       expect(read.map((b) => new TextDecoder().decode(b.content))).toEqual(contents);
       await expectCode(missing, 'not_found');
-    });
-  });
-}
+    },
+  },
+];

@@ -22,13 +22,24 @@ export async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
-/** Waits until `condition` holds, polling for at most `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+/** Whether `condition` comes to hold within `timeoutMs` (polled every 5 ms). */
+export async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (Date.now() > end) return false;
+    await sleep(5);
   }
+  return true;
+}
+
+/** Waits until `condition` holds, failing with `what` after `timeoutMs`. */
+export async function eventually(condition: () => boolean, timeoutMs = 2000, what = 'condition not met in time'): Promise<void> {
+  if (!(await waitUntil(condition, timeoutMs))) throw new Error(what);
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** `count` bytes of a repeatable pseudo-random pattern, so large payloads are not trivially compressible. */

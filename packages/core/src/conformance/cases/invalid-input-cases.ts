@@ -1,21 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { findMethod, type AnyMethod } from '../../schema/methods.js';
 import { Empty } from '../../schema/messages.js';
-import type { Kit } from '../kit.js';
+import type { ConformanceCase } from '../conformance-case.js';
 import { ada, expectCode, text } from './expect-code.js';
 
 const badRepoNames = ['../x', '', 'a'.repeat(200), 'a\u0000b', 'ünïcode', '.hidden', '-dash', 'a/b', 'a b'];
 
 /** Bad input gets `invalid_argument` (or `unimplemented`) and changes nothing. */
-export function invalidInputCases(kit: Kit): void {
-  describe('invalid requests', () => {
-    it.each(badRepoNames.map((name) => [JSON.stringify(name).slice(0, 30), name]))('refuses repository name %s', async (_, name) => {
+export const invalidInputCases: readonly ConformanceCase[] = [
+  ...badRepoNames.map((name, index) => ({
+    id: `invalid/repo-name-${index + 1}`,
+    title: `refuses repository name ${JSON.stringify(name).slice(0, 30)}`,
+    async run(kit) {
       const before = (await kit.client.listRepositories({})).repos.length;
       await expectCode(kit.client.createRepository({ repo: name }), 'invalid_argument');
       expect((await kit.client.listRepositories({})).repos.length).toBe(before);
-    });
-
-    it('refuses wrong types and missing fields', async () => {
+    },
+  }) satisfies ConformanceCase),
+  {
+    id: 'invalid/wrong-types',
+    title: 'refuses wrong types and missing fields',
+    async run(kit) {
       const repo = await kit.newRepo('types');
       const call = (method: string, request: unknown) => kit.transport.unary(findMethod(method)!, request);
       await expectCode(call('CreateRepository', { repo: 42 }), 'invalid_argument');
@@ -23,9 +28,12 @@ export function invalidInputCases(kit: Kit): void {
       await expectCode(call('HasObjects', { repo, hashes: 'abc' }), 'invalid_argument');
       await expectCode(call('ListCommits', { repo, ref: 'main', limit: -1 }), 'invalid_argument');
       await expectCode(call('Commit', { repo, branch: 'main', message: 'm', author: { name: 'a' }, changes: [] }), 'invalid_argument');
-    });
-
-    it('refuses bad refs, paths and hashes, changing nothing', async () => {
+    },
+  },
+  {
+    id: 'invalid/bad-names',
+    title: 'refuses bad refs, paths and hashes, changing nothing',
+    async run(kit) {
       const repo = await kit.newRepo('bad-names');
       const base = await kit.client.commit({ repo, branch: 'main', message: 'b', author: ada, changes: [{ path: 'f', content: text('f') }] });
       const refsBefore = await kit.client.listRefs({ repo });
@@ -44,9 +52,12 @@ export function invalidInputCases(kit: Kit): void {
       }
       expect(await kit.client.listRefs({ repo })).toEqual(refsBefore);
       expect((await kit.client.listCommits({ repo, ref: 'main' })).commits.map((c) => c.hash)).toEqual([base.hash]);
-    });
-
-    it('answers an unknown method with unimplemented', async () => {
+    },
+  },
+  {
+    id: 'invalid/unknown-method',
+    title: 'answers an unknown method with unimplemented',
+    async run(kit) {
       const unknown: AnyMethod = {
         service: 'govc.v1.GoVCService',
         name: 'NoSuchMethod',
@@ -58,6 +69,6 @@ export function invalidInputCases(kit: Kit): void {
         batchable: false,
       };
       await expectCode(kit.transport.unary(unknown, {}), 'unimplemented');
-    });
-  });
-}
+    },
+  },
+];

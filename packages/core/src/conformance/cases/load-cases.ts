@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import type { Kit } from '../kit.js';
+import { expect } from 'vitest';
+import type { ConformanceCase } from '../conformance-case.js';
 import { text } from './expect-code.js';
 
 function gitBlobHash(bytes: Uint8Array): string {
@@ -8,9 +8,11 @@ function gitBlobHash(bytes: Uint8Array): string {
 }
 
 /** Hundreds of calls in flight at once, each answered correctly. */
-export function loadCases(kit: Kit): void {
-  describe('concurrency', () => {
-    it('serves 400 concurrent calls of mixed methods', async () => {
+export const loadCases: readonly ConformanceCase[] = [
+  {
+    id: 'concurrency/mixed-400',
+    title: 'serves 400 concurrent calls of mixed methods',
+    async run(kit) {
       const repo = await kit.newRepo('concurrent');
       const contents = Array.from({ length: 300 }, (_, i) => text(`content number ${i} `.repeat(1 + (i % 7))));
       const [stored, repos] = await Promise.all([
@@ -23,6 +25,6 @@ export function loadCases(kit: Kit): void {
       expect(present.every(Boolean)).toBe(true);
       const read = await Promise.all(stored.map((s) => kit.client.getBlob({ repo, hash: s.hash })));
       read.forEach((blob, i) => expect(new Uint8Array(blob.content)).toEqual(contents[i]));
-    });
-  });
-}
+    },
+  },
+];

@@ -1,14 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { retry } from '../../middleware/retry.js';
-import type { Kit } from '../kit.js';
+import type { ConformanceCase } from '../conformance-case.js';
 import { ada, expectCode, text } from './expect-code.js';
 
 const fastRetry = () => retry({ baseDelayMs: 5, maxDelayMs: 20 });
 
 /** Retries with idempotency keys do the work exactly once, even when a response is lost. */
-export function retryCases(kit: Kit): void {
-  describe('retries and idempotency', () => {
-    it('retries a commit whose response was lost, and commits exactly once', async () => {
+export const retryCases: readonly ConformanceCase[] = [
+  {
+    id: 'retries/lost-response-exactly-once',
+    title: 'retries a commit whose response was lost, and commits exactly once',
+    async run(kit) {
       const repo = await kit.newRepo('exactly-once');
       const lost = kit.faults.stats.lost;
       kit.faults.loseNextResponses(1, { method: 'Commit' });
@@ -17,32 +19,48 @@ export function retryCases(kit: Kit): void {
       expect(kit.faults.stats.lost).toBe(lost + 1);
       const { commits } = await kit.client.listCommits({ repo, ref: 'main' });
       expect(commits.map((c) => c.hash)).toEqual([result.hash]);
-    });
-
-    it('without retry, the lost response surfaces as unavailable though the work was done', async () => {
+    },
+  },
+  {
+    id: 'retries/lost-response-without-retry',
+    title: 'without retry, the lost response surfaces as unavailable though the work was done',
+    async run(kit) {
       const repo = await kit.newRepo('no-retry');
       kit.faults.loseNextResponses(1, { method: 'Commit' });
       await expectCode(kit.client.commit({ repo, branch: 'main', message: 'x', author: ada, changes: [] }), 'unavailable');
       expect((await kit.client.listCommits({ repo, ref: 'main' })).commits).toHaveLength(1);
-    });
-
-    it('retries idempotent calls through transient failures', async () => {
+    },
+  },
+  {
+    id: 'retries/idempotent-transient',
+    title: 'retries idempotent calls through transient failures',
+    async run(kit) {
       const repo = await kit.newRepo('transient');
       kit.faults.failNext(2, { code: 'unavailable', method: 'GetRepository' });
       const client = kit.clientWith([fastRetry()]);
       expect((await client.getRepository({ repo })).repo).toBe(repo);
-    });
-
-    it('does not retry a non-idempotent call that carries no key... because the middleware adds one', async () => {
+    },
+  },
+  {
+    id: 'retries/keyed-non-idempotent',
+    title: 'keys a retried non-idempotent call, so the retry replays what the lost first try did',
+    async run(kit) {
       const repo = await kit.newRepo('keyed');
-      kit.faults.failNext(1, { code: 'unavailable', method: 'UpdateRef' });
       const base = await kit.client.commit({ repo, branch: 'main', message: 'b', author: ada, changes: [] });
+      // The first try moves the ref and its response is lost: without the key reaching the
+      // server, the retry's compare-and-swap would find the ref moved and fail with aborted.
+      const lost = kit.faults.stats.lost;
+      kit.faults.loseNextResponses(1, { method: 'UpdateRef' });
       const client = kit.clientWith([fastRetry()]);
       await client.updateRef({ repo, name: 'refs/tags/t', newHash: base.hash, expectedOldHash: '' });
-      expect((await kit.client.listRefs({ repo, prefix: 'refs/tags/' })).refs).toHaveLength(1);
-    });
-
-    it('replays the remembered outcome for a repeated key and refuses the key for another request', async () => {
+      expect(kit.faults.stats.lost).toBe(lost + 1);
+      expect((await kit.client.listRefs({ repo, prefix: 'refs/tags/' })).refs).toEqual([{ name: 'refs/tags/t', hash: base.hash }]);
+    },
+  },
+  {
+    id: 'retries/key-replay',
+    title: 'replays the remembered outcome for a repeated key and refuses the key for another request',
+    async run(kit) {
       const repo = await kit.newRepo('replay');
       const headers = { 'idempotency-key': `replay-${repo}` };
       const request = { repo, branch: 'main', message: 'r', author: ada, changes: [{ path: 'f', content: text('r') }] };
@@ -52,6 +70,6 @@ export function retryCases(kit: Kit): void {
       expect(third).toEqual(first);
       expect((await kit.client.listCommits({ repo, ref: 'main' })).commits).toHaveLength(1);
       await expectCode(kit.client.commit({ ...request, message: 'other' }, { headers }), 'invalid_argument');
-    });
-  });
-}
+    },
+  },
+];

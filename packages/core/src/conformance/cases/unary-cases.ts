@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { Kit } from '../kit.js';
+import { expect } from 'vitest';
+import type { ConformanceCase } from '../conformance-case.js';
 import { ada, expectCode, text } from './expect-code.js';
 
 // Made by real git for the same content (`git hash-object`, `git write-tree`, `git commit-tree`).
@@ -8,15 +8,20 @@ const helloTree = '2e81171448eb9f2ee3821e3d447aa6b2fe3ddba1';
 const helloCommit = '5dbbc4b043bbe4ba8af0b6d21e0695f6cf27b951';
 
 /** Every unary method, round trip, with results that must be byte-identical on every transport. */
-export function unaryCases(kit: Kit): void {
-  describe('unary methods', () => {
-    it('Health answers', async () => {
+export const unaryCases: readonly ConformanceCase[] = [
+  {
+    id: 'unary/health',
+    title: 'Health answers',
+    async run(kit) {
       const health = await kit.client.health({});
       expect(health.status).toBe('SERVING');
       expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
-    });
-
-    it('creates, gets, lists and deletes repositories', async () => {
+    },
+  },
+  {
+    id: 'unary/repository-lifecycle',
+    title: 'creates, gets, lists and deletes repositories',
+    async run(kit) {
       const repo = kit.uniqueRepo('repo');
       const created = await kit.client.createRepository({ repo });
       expect(created).toMatchObject({ repo, defaultBranch: 'main' });
@@ -28,9 +33,12 @@ export function unaryCases(kit: Kit): void {
       await kit.client.deleteRepository({ repo });
       await expectCode(kit.client.getRepository({ repo }), 'not_found');
       await expectCode(kit.client.deleteRepository({ repo }), 'not_found');
-    });
-
-    it('stores and reads blobs with git hashes, all byte values intact', async () => {
+    },
+  },
+  {
+    id: 'unary/blobs',
+    title: 'stores and reads blobs with git hashes, all byte values intact',
+    async run(kit) {
       const repo = await kit.newRepo('blobs');
       expect(await kit.client.storeBlob({ repo, content: text('hello\n') })).toEqual({ hash: helloBlob, size: 6 });
       const all = new Uint8Array(256).map((_, i) => i);
@@ -44,9 +52,12 @@ export function unaryCases(kit: Kit): void {
       const { present } = await kit.client.hasObjects({ repo, hashes: [helloBlob, '0'.repeat(40), stored.hash] });
       expect(present).toEqual([true, false, true]);
       await expectCode(kit.client.getBlob({ repo, hash: 'f'.repeat(40) }), 'not_found');
-    });
-
-    it('commits with the hash git makes, then reads history, files, trees and refs', async () => {
+    },
+  },
+  {
+    id: 'unary/commit-and-read',
+    title: 'commits with the hash git makes, then reads history, files, trees and refs',
+    async run(kit) {
       const repo = await kit.newRepo('commit');
       const first = await kit.client.commit({
         repo,
@@ -96,9 +107,12 @@ export function unaryCases(kit: Kit): void {
       const { refs } = await kit.client.listRefs({ repo });
       expect(refs).toEqual([{ name: 'refs/heads/main', hash: removed.hash }]);
       expect((await kit.client.getRepository({ repo })).head).toBe(removed.hash);
-    });
-
-    it('pages through history newest first', async () => {
+    },
+  },
+  {
+    id: 'unary/history-pages',
+    title: 'pages through history newest first',
+    async run(kit) {
       const repo = await kit.newRepo('log');
       const hashes: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -112,9 +126,12 @@ export function unaryCases(kit: Kit): void {
       const page3 = await kit.client.listCommits({ repo, ref: 'main', limit: 2, pageToken: page2.nextPageToken! });
       expect(page3.commits.map((c) => c.hash)).toEqual(hashes.slice(4));
       expect(page3.nextPageToken).toBeUndefined();
-    });
-
-    it('moves refs by compare-and-swap and makes merges', async () => {
+    },
+  },
+  {
+    id: 'unary/refs-and-merges',
+    title: 'moves refs by compare-and-swap and makes merges',
+    async run(kit) {
       const repo = await kit.newRepo('refs');
       const base = await kit.client.commit({ repo, branch: 'main', message: 'base', author: ada, changes: [{ path: 'f', content: text('0') }] });
       await kit.client.updateRef({ repo, name: 'refs/heads/topic', newHash: base.hash, expectedOldHash: '' });
@@ -140,6 +157,6 @@ export function unaryCases(kit: Kit): void {
       expect((await kit.client.listRefs({ repo, prefix: 'refs/tags/' })).refs).toEqual([{ name: 'refs/tags/v1', hash: merge.hash }]);
       await kit.client.updateRef({ repo, name: 'refs/heads/topic', newHash: '', expectedOldHash: topic.hash });
       expect((await kit.client.listRefs({ repo, prefix: 'refs/heads/' })).refs.map((r) => r.name)).toEqual(['refs/heads/main']);
-    });
-  });
-}
+    },
+  },
+];
