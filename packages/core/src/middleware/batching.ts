@@ -1,4 +1,6 @@
 import { GovcError } from '../errors/govc-error.js';
+import { DeadlineWheel, type Expirable } from '../in-process/deadline-wheel.js';
+import { checkMessage } from '../schema/check.js';
 import { canceledBy } from './abort.js';
 import type { BatchOperation, BatchOperationsRequest, BatchResult } from '../schema/messages.js';
 import { govcMethods } from '../schema/methods.js';
@@ -35,26 +37,76 @@ interface ResolvedBatchingOptions {
   readonly windowMs: number;
 }
 
-/** A sent batch that can be cancelled: it exists only when every caller in it passed a signal. */
+/** A sent batch that can be cancelled: it exists only when every caller in it can leave (has a signal or a deadline). */
 interface SentBatch {
   readonly controller: AbortController;
-  /** Callers in the batch that have not aborted yet. */
+  /** Callers in the batch that have not left yet. */
   live: number;
 }
 
-/** One caller waiting for its op's result. */
-interface Waiter {
-  readonly call: UnaryCall;
-  readonly repo: string;
-  readonly key: string;
-  /** The call's headers without `idempotency-key`: the batch's headers. */
-  readonly headers: CallHeaders | undefined;
-  readonly size: number;
-  readonly resolve: (reply: Reply) => void;
-  readonly reject: (error: GovcError) => void;
-  settled: boolean;
-  batch: SentBatch | undefined;
-  onAbort: (() => void) | undefined;
+/** Callers' deadlines fire through one timer per 5 ms slot, as in-process calls' do. */
+const deadlines = new DeadlineWheel(5);
+
+/** One caller waiting for its op's result; it settles once, by its result or by leaving. */
+class Waiter implements Expirable {
+  settled = false;
+  batch: SentBatch | undefined = undefined;
+  #onAbort: (() => void) | undefined = undefined;
+  #deadlineSlot: number | undefined = undefined;
+
+  constructor(
+    readonly call: UnaryCall,
+    readonly repo: string,
+    readonly key: string,
+    /** The call's headers without `idempotency-key`: the batch's headers. */
+    readonly headers: CallHeaders | undefined,
+    readonly size: number,
+    readonly loader: BatchLoader<Waiter>,
+    readonly resolve: (reply: Reply) => void,
+    readonly reject: (error: GovcError) => void,
+  ) {
+    const { signal, deadline } = call;
+    if (signal) {
+      const onAbort = (this.#onAbort = () => this.leave(canceledBy(signal)));
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (deadline !== undefined) this.#deadlineSlot = deadlines.schedule(deadline, this);
+  }
+
+  /** The caller's own deadline passed: it leaves alone, whatever its batch does. */
+  expire(): void {
+    this.#deadlineSlot = undefined;
+    this.leave(new GovcError('deadline_exceeded', 'the call’s deadline passed while its batch was under way'));
+  }
+
+  /**
+   * Settles this caller with `error` at once and takes it out of its batch: a batch not yet sent
+   * just goes without it; a sent one is cancelled only when nobody is left waiting for it.
+   */
+  leave(error: GovcError): void {
+    if (this.settled) return;
+    const { batch } = this;
+    if (!this.loader.remove(this.key, this) && batch && --batch.live === 0) {
+      batch.controller.abort(new GovcError('canceled', 'every caller of the batch has gone'));
+    }
+    this.fail(error);
+  }
+
+  succeed(reply: Reply): void {
+    if (this.#settle()) this.resolve(reply);
+  }
+
+  fail(error: unknown): void {
+    if (this.#settle()) this.reject(GovcError.from(error));
+  }
+
+  #settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.#onAbort) this.call.signal!.removeEventListener('abort', this.#onAbort);
+    if (this.#deadlineSlot !== undefined) deadlines.cancel(this.#deadlineSlot, this);
+    return true;
+  }
 }
 
 /** Op framing (field tags, lengths, the id) that the byte and string lengths do not count. */
@@ -93,21 +145,6 @@ function batchKey(repo: string, headers: CallHeaders | undefined): string {
   return JSON.stringify([repo, entries]);
 }
 
-function settle(waiter: Waiter): boolean {
-  if (waiter.settled) return false;
-  waiter.settled = true;
-  if (waiter.onAbort) waiter.call.signal!.removeEventListener('abort', waiter.onAbort);
-  return true;
-}
-
-function succeed(waiter: Waiter, reply: Reply): void {
-  if (settle(waiter)) waiter.resolve(reply);
-}
-
-function fail(waiter: Waiter, error: unknown): void {
-  if (settle(waiter)) waiter.reject(GovcError.from(error));
-}
-
 /** The batch's deadline: the latest of its callers', or none when any caller has none. */
 function latestDeadline(waiters: readonly Waiter[]): number | undefined {
   let latest = -Infinity;
@@ -129,15 +166,15 @@ function opOf(waiter: Waiter, id: string): BatchOperation {
 function deliver(waiters: readonly Waiter[], response: unknown): void {
   const results = (response as { results?: unknown } | undefined)?.results;
   if (!Array.isArray(results)) {
-    for (const waiter of waiters) fail(waiter, new GovcError('internal', 'batch response has no results'));
+    for (const waiter of waiters) waiter.fail(new GovcError('internal', 'batch response has no results'));
     return;
   }
   const byId = new Map((results as BatchResult[]).map((result) => [result.id, result]));
   waiters.forEach((waiter, i) => {
     const result = byId.get(String(i));
-    if (!result) fail(waiter, new GovcError('internal', `batch response has no result for op ${i}`));
-    else if (result.ok) succeed(waiter, { stream: false, response: result.response });
-    else fail(waiter, GovcError.fromJSON(result.error));
+    if (!result) waiter.fail(new GovcError('internal', `batch response has no result for op ${i}`));
+    else if (result.ok) waiter.succeed({ stream: false, response: result.response });
+    else waiter.fail(GovcError.fromJSON(result.error));
   });
 }
 
@@ -157,12 +194,13 @@ function dispatchTo(next: Next): (waiters: readonly Waiter[]) => void {
     if (!first) return;
     if (waiters.length === 1) {
       send(next, first.call).then(
-        (reply) => succeed(first, reply),
-        (error: unknown) => fail(first, error),
+        (reply) => first.succeed(reply),
+        (error: unknown) => first.fail(error),
       );
       return;
     }
-    const batch = waiters.every((waiter) => waiter.call.signal) ? { controller: new AbortController(), live: waiters.length } : undefined;
+    const canLeave = waiters.every(({ call }) => call.signal !== undefined || call.deadline !== undefined);
+    const batch = canLeave ? { controller: new AbortController(), live: waiters.length } : undefined;
     for (const waiter of waiters) waiter.batch = batch;
     const request: BatchOperationsRequest = { repo: first.repo, atomic: false, operations: waiters.map((waiter, i) => opOf(waiter, String(i))) };
     send(next, {
@@ -175,32 +213,30 @@ function dispatchTo(next: Next): (waiters: readonly Waiter[]) => void {
     }).then(
       (reply) => deliver(waiters, reply.response),
       (error: unknown) => {
-        for (const waiter of waiters) fail(waiter, error);
+        for (const waiter of waiters) waiter.fail(error);
       },
     );
   };
 }
 
-/** Lets `waiter` leave at once when its signal aborts, without touching the other callers. */
-function watchAbort(waiter: Waiter, signal: AbortSignal, loader: BatchLoader<Waiter>): void {
-  waiter.onAbort = function onCallerAbort() {
-    if (waiter.settled) return;
-    const { batch } = waiter;
-    // Not yet sent: just drop it. Sent: cancel the batch only when nobody is left waiting for it.
-    if (!loader.remove(waiter.key, waiter) && batch && --batch.live === 0) {
-      batch.controller.abort(new GovcError('canceled', 'every caller of the batch canceled'));
-    }
-    fail(waiter, canceledBy(signal));
-  };
-  signal.addEventListener('abort', waiter.onAbort, { once: true });
+/** Whether `call`'s request has its method's shape: a malformed one would fail the whole batch on the server. */
+function wellFormed(call: UnaryCall): boolean {
+  try {
+    checkMessage(call.method.input, call.request);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Collects batchable unary calls made together and sends them as `BatchOperations` calls, one
  * per repository and header set, split by `maxItems` and `maxBytes`. Each caller settles alone
- * with its own op's result; a lone call goes out unchanged. Aborting a caller rejects it with
- * `canceled` at once; a sent batch is cancelled only when every caller in it has aborted. Calls
- * that are not batchable, streams and calls without a string `repo` pass straight through.
+ * with its own op's result; a lone call goes out unchanged. A caller leaves alone, at once, when
+ * its signal aborts (`canceled`) or its deadline passes (`deadline_exceeded`); a batch carries
+ * the latest of its callers' deadlines, and a sent batch is cancelled only when every caller in it
+ * has left. Calls that are not batchable, streams, calls without a string `repo` and malformed
+ * calls (which would fail the batch's every op on the server) go out alone, unchanged.
  */
 export function batching(options: BatchingOptions = {}): Middleware {
   const resolved = resolveOptions(options);
@@ -209,17 +245,16 @@ export function batching(options: BatchingOptions = {}): Middleware {
     return function batchingCall(call) {
       if (call.stream || !call.method.batchable) return next(call);
       const repo = (call.request as { repo?: unknown } | null | undefined)?.repo;
-      if (typeof repo !== 'string') return next(call);
-      const { signal } = call;
+      if (typeof repo !== 'string' || !wellFormed(call)) return next(call);
+      const { signal, deadline } = call;
       if (signal?.aborted) return Promise.reject(canceledBy(signal));
+      if (deadline !== undefined && deadline <= Date.now()) return Promise.reject(new GovcError('deadline_exceeded', 'deadline passed before the call started'));
       const headers = withoutKey(call.headers);
       const key = batchKey(repo, headers);
       const idempotencyKey = call.headers?.[idempotencyKeyHeader] ?? '';
       const size = opOverheadBytes + call.method.name.length + idempotencyKey.length + estimateSize(call.request);
       return new Promise<Reply>((resolve, reject) => {
-        const waiter: Waiter = { call, repo, key, headers, size, resolve, reject, settled: false, batch: undefined, onAbort: undefined };
-        if (signal) watchAbort(waiter, signal, loader);
-        loader.add(key, waiter);
+        loader.add(key, new Waiter(call, repo, key, headers, size, loader, resolve, reject));
       });
     };
   };

@@ -256,14 +256,97 @@ describe('batching', () => {
   });
 
   it('gives the batch the latest deadline of its callers, or none when one caller has none', async () => {
-    const { next, calls } = setup();
-    void next(blobCall('r', 'a', { deadline: 5_000 }));
-    void next(blobCall('r', 'b', { deadline: 9_000 }));
-    void next(blobCall('r', 'c', { deadline: 7_000 }));
-    void next(blobCall('s', 'a', { deadline: 5_000 }));
-    void next(blobCall('s', 'b'));
+    const { next, calls, replies } = setup();
+    const now = Date.now();
+    const all = [
+      next(blobCall('r', 'a', { deadline: now + 5_000 })),
+      next(blobCall('r', 'b', { deadline: now + 9_000 })),
+      next(blobCall('r', 'c', { deadline: now + 7_000 })),
+      next(blobCall('s', 'a', { deadline: now + 5_000 })),
+      next(blobCall('s', 'b')),
+    ];
     await drain();
-    expect(calls.map((call) => call.deadline)).toEqual([9_000, undefined]);
+    expect(calls.map((call) => call.deadline)).toEqual([now + 9_000, undefined]);
+    // Settle them, so that no deadline timer outlives the test.
+    calls.forEach((call, i) => replies[i]!.resolve({ stream: false, response: { results: echoResults(batchRequest(call)) } }));
+    await expect(Promise.all(all)).resolves.toHaveLength(5);
+  });
+
+  describe('deadlines', () => {
+    it('a caller whose deadline passes leaves alone, and the others get their results', async () => {
+      vi.useFakeTimers();
+      const { next, calls, replies } = setup();
+      const now = Date.now();
+      const shortReply = next(blobCall('r', 'short', { deadline: now + 50 })).catch((error: unknown) => error);
+      const short = watch(shortReply);
+      const long = next(blobCall('r', 'long', { deadline: now + 10_000 }));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(batchRequest(calls[0]).operations).toHaveLength(2);
+      expect(calls[0]!.deadline).toBe(now + 10_000);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(short.settled).toBe(true);
+      await expect(shortReply).resolves.toMatchObject({ code: 'deadline_exceeded' });
+      expect(calls[0]!.signal!.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(250);
+      replies[0]!.resolve({ stream: false, response: { results: echoResults(batchRequest(calls[0])) } });
+      await expect(long).resolves.toEqual({ stream: false, response: { echo: '1' } });
+    });
+
+    it('before send: a caller past its deadline is left out of the batch', async () => {
+      vi.useFakeTimers();
+      const { next, calls, replies } = setup({ windowMs: 100 });
+      const now = Date.now();
+      const short = next(blobCall('r', 'short', { deadline: now + 20 })).catch((error: unknown) => error);
+      const other = blobCall('r', 'other');
+      const rest = next(other);
+      await vi.advanceTimersByTimeAsync(30);
+      await expect(short).resolves.toMatchObject({ code: 'deadline_exceeded' });
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls).toEqual([other]);
+      replies[0]!.resolve({ stream: false, response: { hash: 'h', size: 5 } });
+      await expect(rest).resolves.toMatchObject({ stream: false });
+    });
+
+    it('after send: the batch is cancelled once every caller has left by deadline or abort', async () => {
+      vi.useFakeTimers();
+      const { next, calls } = setup();
+      const now = Date.now();
+      const controller = new AbortController();
+      const byDeadline = next(blobCall('r', 'a', { deadline: now + 50 })).catch((error: unknown) => error);
+      const byAbort = next(blobCall('r', 'b', { signal: controller.signal }));
+      await vi.advanceTimersByTimeAsync(0);
+      const batchSignal = calls[0]!.signal!;
+      expect(batchSignal).toBeInstanceOf(AbortSignal);
+      controller.abort();
+      await expect(byAbort).rejects.toMatchObject({ code: 'canceled' });
+      expect(batchSignal.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(60);
+      await expect(byDeadline).resolves.toMatchObject({ code: 'deadline_exceeded' });
+      expect(batchSignal.aborted).toBe(true);
+    });
+
+    it('rejects a caller whose deadline has already passed without queueing it', async () => {
+      const { next, calls } = setup();
+      await expect(next(blobCall('r', 'a', { deadline: Date.now() - 1 }))).rejects.toMatchObject({ code: 'deadline_exceeded' });
+      await drain();
+      expect(calls).toHaveLength(0);
+    });
+  });
+
+  it('sends a malformed call alone, so that it cannot fail the callers batched together', async () => {
+    const { next, calls, replies } = setup();
+    const malformed = unaryCall(StoreBlob, { repo: 'r', content: 'not bytes' });
+    const missingField = unaryCall(UpdateRef, { repo: 'r', name: 'refs/heads/main' });
+    const bad = [next(malformed), next(missingField)];
+    const good = [next(blobCall('r', 'a')), next(blobCall('r', 'b'))];
+    await drain();
+    expect(calls.slice(0, 2)).toEqual([malformed, missingField]);
+    expect(batchRequest(calls[2]).operations).toHaveLength(2);
+    replies[0]!.reject(new GovcError('invalid_argument', 'content: expected bytes'));
+    replies[1]!.reject(new GovcError('invalid_argument', 'hash: expected a value'));
+    replies[2]!.resolve({ stream: false, response: { results: echoResults(batchRequest(calls[2])) } });
+    for (const reply of bad) await expect(reply).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(Promise.all(good)).resolves.toHaveLength(2);
   });
 
   it('collects for windowMs when it is set', async () => {
