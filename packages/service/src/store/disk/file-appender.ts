@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GovcError } from '@govc/core';
+import { AlignedBufferPool } from './aligned-buffer-pool.js';
 import { tempPath } from './durable-file.js';
 
 // Writes of 1 MiB: few system calls. One buffer filling and two being written keep the disk busy
@@ -20,12 +21,11 @@ const directMinBytes = stagingBytes;
 // covers disks of 512-byte and of 4 KiB blocks.
 const directAlignment = 4096;
 const createFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
-const wasmPageBytes = 65536;
 
-/** Memory on a page boundary, as O_DIRECT needs: WebAssembly memory is page-aligned, a Buffer's is not. */
-function alignedBuffer(bytes: number): Buffer {
-  return Buffer.from(new WebAssembly.Memory({ initial: Math.ceil(bytes / wasmPageBytes) }).buffer, 0, bytes);
-}
+// Direct writes stage in page-aligned buffers shared by every appender of the process (the
+// address space they reserve is the process's): 16 MiB keep five large files at full speed;
+// past that each further file writes through one buffer of its own, dropped when it is done.
+const directBuffers = new AlignedBufferPool(stagingBytes, 16);
 
 // Whether direct writes work, per device: probed once each, since file systems differ (tmpfs,
 // FUSE and older kernels refuse O_DIRECT, some only at the first write).
@@ -33,10 +33,11 @@ const directByDevice = new Map<number, Promise<boolean>>();
 
 async function probeDirectWrites(dir: string): Promise<boolean> {
   const probe = tempPath(dir, 'direct-probe');
+  const buffer = directBuffers.take();
   try {
     const handle = await open(probe, createFlags | constants.O_DIRECT, 0o600);
     try {
-      await handle.write(alignedBuffer(directAlignment), 0, directAlignment, 0);
+      await handle.write(buffer.fill(0, 0, directAlignment), 0, directAlignment, 0);
     } finally {
       await handle.close();
     }
@@ -44,6 +45,7 @@ async function probeDirectWrites(dir: string): Promise<boolean> {
   } catch {
     return false;
   } finally {
+    directBuffers.give(buffer);
     await rm(probe, { force: true }).catch(() => undefined); // the temp directory is emptied at start-up anyway
   }
 }
@@ -83,9 +85,10 @@ export interface FileAppenderOptions {
  * Creates the file `path` (which must not exist) to be written through a few reused staging
  * buffers: the caller fills one while the others are written at their positions, so that reading
  * the source and writing the file overlap, and memory stays at `stagingBuffers` buffers. A large
- * file of known size is written with O_DIRECT where the file system takes it (the last block
- * padded, then the file truncated to size); others go through the page cache, and a durable one
- * is flushed as it grows (fdatasync every `writebackBytes`, not awaited).
+ * file of known size is written with O_DIRECT where the file system takes it, through aligned
+ * buffers of a pool shared by the process and given back at close (the last block zero-padded,
+ * then the file truncated to size); others go through the page cache, and a durable one is
+ * flushed as it grows (fdatasync every `writebackBytes`, not awaited).
  */
 export async function openFileAppender(path: string, options: FileAppenderOptions): Promise<FileAppender> {
   const { durable, expectedBytes } = options;
@@ -95,9 +98,11 @@ export async function openFileAppender(path: string, options: FileAppenderOption
 }
 
 function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, capacity: number): FileAppender {
+  // Every buffer this file took (a direct one goes back to the pool at close), and those not in use.
+  const owned: Buffer[] = [];
   const free: Buffer[] = [];
   const inFlight = new Set<Promise<void>>();
-  let allocated = 0;
+  let closed = false;
   let current: Buffer | undefined;
   let used = 0;
   let position = 0;
@@ -109,6 +114,11 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
 
   function fail(error: unknown): void {
     failure ??= error;
+  }
+
+  // After close, no write may start: its buffer may be back in the pool.
+  function ensureOpen(): void {
+    if (closed) throw new GovcError('internal', 'the file appender is closed');
   }
 
   async function writeAll(buffer: Buffer, length: number, at: number): Promise<void> {
@@ -152,14 +162,24 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
     used = 0;
   }
 
+  /** A new buffer, or `undefined` when the pool's cap leaves this file only those it has. */
+  function allocate(): Buffer | undefined {
+    // A direct one is of the pool's size, `stagingBytes`: a file written directly is never smaller.
+    if (!direct) return Buffer.allocUnsafe(capacity);
+    return owned.length === 0 ? directBuffers.take() : directBuffers.takeSpare();
+  }
+
   async function acquire(): Promise<Buffer> {
-    if (free.length === 0 && allocated < stagingBuffers) {
-      allocated++;
-      return direct ? alignedBuffer(capacity) : Buffer.allocUnsafe(capacity);
+    ensureOpen();
+    const fresh = free.length === 0 && owned.length < stagingBuffers ? allocate() : undefined;
+    if (fresh !== undefined) {
+      owned.push(fresh);
+      return fresh;
     }
     // Every buffer is in flight: each wait ends when one of them is written (or fails).
-    while (free.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+    while (free.length === 0 && failure === undefined && !closed) await new Promise<void>((resolve) => (wake = resolve));
     if (failure !== undefined) throw failure;
+    ensureOpen();
     return free.pop()!;
   }
 
@@ -169,6 +189,7 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
       for (let offset = 0; offset < bytes.length; ) {
         if (failure !== undefined) throw failure;
         current ??= await acquire();
+        ensureOpen(); // close may have begun while this append waited
         const count = Math.min(bytes.length - offset, current.length - used);
         current.set(count === bytes.length ? bytes : bytes.subarray(offset, offset + count), used);
         used += count;
@@ -177,6 +198,7 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
       }
     },
     async finish() {
+      ensureOpen();
       flush();
       await Promise.all(inFlight);
       await syncing;
@@ -185,8 +207,14 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
       if (durable) await handle.sync();
     },
     async close() {
+      closed = true;
       await Promise.allSettled([...inFlight, syncing]);
-      await handle.close();
+      try {
+        await handle.close();
+      } finally {
+        // No write uses them any more, and a later append throws before touching one.
+        if (direct) for (const buffer of owned.splice(0)) directBuffers.give(buffer);
+      }
     },
   };
 }
