@@ -8,6 +8,7 @@ export * from './logging/call-log.js';
 export type * from './server-options.js';
 export * from './metrics/server-metrics.js';
 export * from './metrics/store-metrics.js';
+export * from './metrics/idempotency-metrics.js';
 export * from './metrics/metrics-registry.js';
 export * from './metrics/counter.js';
 export * from './metrics/gauge.js';

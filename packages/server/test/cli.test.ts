@@ -76,6 +76,7 @@ describe('govc command line', () => {
     expect(metrics).toContain('govc_store_repositories 1');
     expect(metrics).toContain('govc_store_limit_bytes 2000');
     expect(metrics).toMatch(/^govc_store_bytes \d+$/m);
+    expect(metrics).toContain('govc_idempotency_evicted_early_total 0');
     expect(metrics).toContain('govc_limit_hits_total{limit="memory"} 1');
     govc.child.kill('SIGTERM');
     expect(await govc.exited).toBe(0);

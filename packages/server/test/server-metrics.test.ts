@@ -1,5 +1,8 @@
+import { createGovcService } from '@govc/service';
+import { createHttpBinding } from '@govc/transport-http';
 import { describe, expect, it } from 'vitest';
 import { createServerMetrics } from '../src/index.js';
+import { registerIdempotencyMetrics } from '../src/metrics/idempotency-metrics.js';
 import { h1, h2, h2Session, sleep } from './fixtures/clients.js';
 import { echoBinding } from './fixtures/echo-binding.js';
 import { startServer } from './fixtures/test-server.js';
@@ -41,5 +44,25 @@ describe('/metrics', () => {
     const busy = () => /govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/.test(metrics.registry.render());
     for (let i = 0; i < 100 && busy(); i++) await sleep(10);
     expect(metrics.registry.render()).not.toMatch(/govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/);
+  });
+
+  it('counts idempotency outcomes forgotten inside their window, read from the service at each scrape', async () => {
+    const service = createGovcService({ idempotency: { maxBytes: 2_000 } });
+    const metrics = createServerMetrics();
+    registerIdempotencyMetrics(metrics.registry, service);
+    await using s = await startServer({ metrics, bindings: [createHttpBinding(service, { observer: metrics.observer })] });
+    const scrape = async () => (await h1(`${s.url}/metrics`)).body;
+    const before = await scrape();
+    expect(before).toContain('# TYPE govc_idempotency_evicted_early_total counter\n');
+    expect(sample(before, 'govc_idempotency_evicted_early_total')).toBe(0);
+    for (let i = 0; i < 10; i++) {
+      const headers = { 'content-type': 'application/json', 'idempotency-key': `key-${i}` };
+      expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers, body: JSON.stringify({ repo: `r${i}` }) })).status).toBe(200);
+    }
+    const { entries, evictedEarly } = service.idempotencyStats();
+    expect(evictedEarly).toBe(10 - entries);
+    expect(evictedEarly).toBeGreaterThan(0);
+    expect(sample(await scrape(), 'govc_idempotency_evicted_early_total')).toBe(evictedEarly);
+    await service.close();
   });
 });

@@ -9,7 +9,7 @@ import {
   type Repository,
   type ServiceHandler,
 } from '@govc/core';
-import type { IdempotencyOptions } from './idempotency/idempotency-memory.js';
+import type { IdempotencyOptions, IdempotencyStats } from './idempotency/idempotency-memory.js';
 import { batchOperations, maxBatchOps } from './methods/batch-operations.js';
 import { repoOps } from './methods/repo-ops.js';
 import { downloadBlob, uploadBlob, watchRefs } from './methods/stream-methods.js';
@@ -22,7 +22,7 @@ import { serviceVersion } from './version.js';
 export interface GovcServiceOptions {
   /** Where repositories live. Default: a new in-memory store with its default limit. */
   readonly store?: Storage;
-  /** Idempotency memory bounds. Default: 10 minutes, 10,000 outcomes. */
+  /** Idempotency memory bounds. Default: 10 minutes, 64 MiB of outcomes. */
   readonly idempotency?: IdempotencyOptions;
   /** Ref events kept per repository for WatchRefs resumes. Default 10,000. */
   readonly watchHistory?: number;
@@ -44,6 +44,8 @@ function batchBound(value: number | undefined): number {
 /** The govc service: a `ServiceHandler` for any transport, plus its store and a way to close it. */
 export interface GovcService extends ServiceHandler {
   readonly store: Storage;
+  /** What the idempotency memory holds and how many outcomes it forgot inside their window, for metrics. */
+  idempotencyStats(): IdempotencyStats;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,6 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
       return { status: 'SERVING', version: serviceVersion };
     },
   };
-  return { ...(handler as unknown as ServiceHandler), store: state.store, close: () => state.close() };
+  return { ...(handler as unknown as ServiceHandler), store: state.store, idempotencyStats: () => state.idempotency.stats(), close: () => state.close() };
 }
 

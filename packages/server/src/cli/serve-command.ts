@@ -5,6 +5,7 @@ import { authorizeHandler } from '../auth/authorize-handler.js';
 import { createGovcServer, type ListeningAddress } from '../create-govc-server.js';
 import { createCallLog, observeAll } from '../logging/call-log.js';
 import { createServerMetrics } from '../metrics/server-metrics.js';
+import { registerIdempotencyMetrics } from '../metrics/idempotency-metrics.js';
 import { registerStoreMetrics } from '../metrics/store-metrics.js';
 import type { CliIo } from './cli-io.js';
 import type { ServeArgs } from './parse-serve-args.js';
@@ -61,6 +62,7 @@ export async function serve(args: ServeArgs, io: CliIo): Promise<number> {
   const service = createGovcService({ store, ...(args.limits.maxBatchOps === undefined ? {} : { maxBatchOps: args.limits.maxBatchOps }) });
   const metrics = createServerMetrics();
   registerStoreMetrics(metrics.registry, store);
+  registerIdempotencyMetrics(metrics.registry, service);
   const accessPolicy = args.tokens && createAccessPolicy(args.tokens);
   const handler = accessPolicy ? authorizeHandler(service, accessPolicy) : service;
   const observer = args.logCalls ? observeAll(metrics.observer, createCallLog((line) => io.stderr.write(line))) : metrics.observer;

@@ -1,7 +1,7 @@
-import { Counter } from './counter.js';
+import { Counter, type CounterOptions } from './counter.js';
 import { Gauge, type GaugeOptions } from './gauge.js';
 import { Histogram, type HistogramOptions } from './histogram.js';
-import type { MetricFamily, MetricOptions } from './metric-family.js';
+import type { MetricFamily } from './metric-family.js';
 
 /**
  * A small Prometheus registry: counters, gauges and histograms with labels, rendered in the
@@ -12,7 +12,7 @@ export class MetricsRegistry {
   readonly #families = new Map<string, MetricFamily<unknown>>();
 
   /** Declares a counter; a second metric of the same name is a `TypeError`. */
-  counter(options: MetricOptions): Counter {
+  counter(options: CounterOptions): Counter {
     return this.#register(new Counter(options));
   }
 

@@ -88,7 +88,7 @@ describe('IdempotencyMemory', () => {
       throw new GovcError(code, 'x');
     };
     await expect(memory.run(scope('a'), {}, failWith('aborted'))).rejects.toMatchObject({ code: 'aborted' });
-    await expect(memory.run(scope('a'), {}, failWith('aborted'))).rejects.toMatchObject({ code: 'aborted' });
+    await expect(memory.run(scope('a'), {}, failWith('aborted'))).rejects.toMatchObject({ code: 'aborted', rawMessage: 'x' });
     expect(runs).toBe(1);
     await expect(memory.run(scope('u'), {}, failWith('unavailable'))).rejects.toMatchObject({ code: 'unavailable' });
     await expect(memory.run(scope('u'), {}, failWith('unavailable'))).rejects.toMatchObject({ code: 'unavailable' });
@@ -107,13 +107,102 @@ describe('IdempotencyMemory', () => {
     expect(runs).toBe(2);
   });
 
-  it('stays bounded, forgetting the oldest outcomes first', async () => {
-    const memory = new IdempotencyMemory({ maxEntries: 50 });
-    for (let i = 0; i < 500; i++) await memory.run(scope(`k${i}`), {}, async () => i);
-    expect(memory.size).toBeLessThanOrEqual(50);
+  it('keeps 20,000 keyed outcomes inside their window under the default budget (a 10,000-outcome cap forgot the oldest)', async () => {
+    const memory = new IdempotencyMemory();
     let runs = 0;
-    await memory.run(scope('k499'), {}, async () => ++runs);
-    await memory.run(scope('k0'), {}, async () => ++runs);
-    expect(runs).toBe(1); // k499 was remembered, k0 was forgotten
+    const work = async () => ({ hash: `${++runs}`.padStart(40, '0'), size: 46 });
+    for (let i = 0; i < 20_000; i++) await memory.run(scope(`k${i}`), { a: i }, work);
+    expect(await memory.run(scope('k0'), { a: 0 }, work)).toEqual({ hash: '1'.padStart(40, '0'), size: 46 });
+    expect(runs).toBe(20_000);
+    expect(memory.stats()).toMatchObject({ entries: 20_000, maxBytes: 64 * 1024 * 1024, evictedEarly: 0 });
+  });
+
+  it('stays within a byte budget, forgetting the oldest outcomes first and counting them as early', async () => {
+    const memory = new IdempotencyMemory({ maxBytes: 5_000 });
+    let runs = 0;
+    const work = async () => ++runs;
+    for (let i = 0; i < 100; i++) await memory.run(scope(`k${i}`.padStart(4, '0')), {}, work);
+    const { entries, bytes, evictedEarly } = memory.stats();
+    expect(bytes).toBeLessThanOrEqual(5_000);
+    expect(entries).toBeGreaterThan(1);
+    expect(entries).toBeLessThan(100);
+    expect(evictedEarly).toBe(100 - entries);
+    await memory.run(scope('0k99'), {}, work);
+    expect(runs).toBe(100); // the newest was remembered
+    await memory.run(scope('00k0'), {}, work);
+    expect(runs).toBe(101); // the oldest was forgotten
+  });
+
+  it('does not count outcomes forgotten after their window as early', async () => {
+    let now = 1_000;
+    const memory = new IdempotencyMemory({ windowMs: 100, maxBytes: 5_000, now: () => now });
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 10; i++) await memory.run(scope(`k${round}-${i}`), {}, async () => i);
+      now += 200;
+    }
+    expect(memory.stats()).toMatchObject({ entries: 10, evictedEarly: 0 });
+  });
+
+  it('counts an outcome by its bytes, from an estimate while it runs to its size once it settles', async () => {
+    const memory = new IdempotencyMemory({ maxBytes: 50_000 });
+    let release!: (value: string) => void;
+    const running = memory.run(scope('big'), {}, () => new Promise<string>((resolve) => (release = resolve)));
+    const whileRunning = memory.stats().bytes;
+    expect(whileRunning).toBeGreaterThan(0);
+    release('x'.repeat(30_000));
+    await running;
+    expect(memory.stats().bytes - whileRunning).toBeGreaterThan(29_000);
+    expect(memory.stats().bytes).toBeLessThan(31_000);
+  });
+
+  it('forgets at once an outcome larger than the whole budget, and nothing else for it', async () => {
+    const memory = new IdempotencyMemory({ maxBytes: 50_000 });
+    let runs = 0;
+    await memory.run(scope('small'), {}, async () => ++runs);
+    await memory.run(scope('huge'), {}, async () => `${++runs}`.repeat(60_000));
+    await memory.run(scope('huge'), {}, async () => `${++runs}`.repeat(60_000));
+    await memory.run(scope('small'), {}, async () => ++runs);
+    expect(runs).toBe(3);
+    expect(memory.stats()).toMatchObject({ entries: 1, evictedEarly: 2 });
+  });
+
+  it('keeps a running call past a full budget, so that its repeat waits rather than runs too', async () => {
+    const memory = new IdempotencyMemory({ maxBytes: 3_000 });
+    let release!: (value: string) => void;
+    let runs = 0;
+    const slow = () => {
+      runs++;
+      return new Promise<string>((resolve) => (release = resolve));
+    };
+    const first = memory.run(scope('slow'), {}, slow);
+    for (let i = 0; i < 20; i++) await memory.run(scope(`k${i}`), {}, async () => i);
+    const repeat = memory.run(scope('slow'), {}, slow);
+    release('once');
+    expect(await Promise.all([first, repeat])).toEqual(['once', 'once']);
+    expect(runs).toBe(1);
+  });
+
+  it('gives back the bytes of forgotten calls and of transient failures', async () => {
+    const memory = new IdempotencyMemory();
+    for (const key of ['a', 'b', 'c']) await memory.run(scope(key), {}, async () => key);
+    await expect(memory.run(scope('d'), {}, async () => Promise.reject(new GovcError('unavailable', 'x')))).rejects.toThrow();
+    memory.forget(scope('b'));
+    memory.forget(scope('a'));
+    memory.forget(scope('c'));
+    expect(memory.stats()).toMatchObject({ entries: 0, bytes: 0, evictedEarly: 0 });
+    expect(await memory.run(scope('e'), {}, async () => 'e')).toBe('e');
+    expect(memory.stats().entries).toBe(1);
+  });
+
+  it('replays a copy of the outcome: changing one reply changes no other', async () => {
+    const memory = new IdempotencyMemory();
+    const first = await memory.run(scope('k'), {}, async () => ({ parents: ['a'] }));
+    first.parents.push('changed');
+    expect(await memory.run(scope('k'), {}, async () => ({ parents: ['b'] }))).toEqual({ parents: ['a'] });
+  });
+
+  it('rejects a byte budget that is not a positive whole number', () => {
+    expect(() => new IdempotencyMemory({ maxBytes: 0 })).toThrow(RangeError);
+    expect(() => new IdempotencyMemory({ maxBytes: Number.NaN })).toThrow(RangeError);
   });
 });
