@@ -19,6 +19,12 @@ export interface ServiceStateOptions {
 // Keys are opaque to us, but a bounded, printable key keeps the memory bounded and logs safe.
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,256}$/;
 
+/** A repository's parts that live as long as the service knows it. */
+export interface LiveRepository {
+  readonly log: RefEventLog;
+  readonly refs: RefView;
+}
+
 /** The state every method shares: the store, the idempotency memory and each repository's ref events. */
 export class ServiceState {
   readonly store: Storage;
@@ -27,7 +33,7 @@ export class ServiceState {
   /** Most ops one batch may carry. */
   readonly maxBatchOps: number;
   readonly #watchHistory: number;
-  readonly #repos = new Map<string, { log: RefEventLog; refs: RefView }>();
+  readonly #repos = new Map<string, Promise<LiveRepository>>();
   readonly #locks = new KeyedLock();
   readonly #exclusive = <T>(key: string, work: () => Promise<T>): Promise<T> => this.#locks.run(key, work);
   /** Per repository: the store's kept outcome records, loaded into the idempotency memory once. */
@@ -41,20 +47,33 @@ export class ServiceState {
     this.maxBatchOps = options.maxBatchOps;
   }
 
-  /** The repository's live parts (its event log and its directly-moving refs), made on first use. */
-  live(repo: string): { log: RefEventLog; refs: RefView } {
+  /**
+   * The repository's live parts (its event log and its directly-moving refs), made on first use:
+   * the log starts from where the store's change numbering stands, with the changes it still has.
+   */
+  live(repo: string): Promise<LiveRepository> {
     let live = this.#repos.get(repo);
     if (!live) {
-      const log = new RefEventLog({ history: this.#watchHistory });
-      live = { log, refs: directRefView(this.store, repo, (changes) => log.append(changes)) };
+      live = this.store.refHistory(repo, this.#watchHistory).then((start) => {
+        const log = new RefEventLog({ history: this.#watchHistory, start });
+        return { log, refs: directRefView(this.store, repo, (changes) => log.append(changes)) };
+      });
       this.#repos.set(repo, live);
+      // A failure (the repository went meanwhile) is not kept: the next call asks again.
+      const made = live;
+      made.catch(() => {
+        if (this.#repos.get(repo) === made) this.#repos.delete(repo);
+      });
     }
     return live;
   }
 
   /** Forgets a deleted repository's live parts and ends its watches. */
   drop(repo: string): void {
-    this.#repos.get(repo)?.log.close();
+    void this.#repos.get(repo)?.then(
+      (live) => live.log.close(),
+      () => undefined,
+    );
     this.#repos.delete(repo);
     this.#restored.delete(repo);
   }
@@ -65,7 +84,8 @@ export class ServiceState {
     checkDeadline(call);
     const record = await this.store.getRepository(repo);
     if (!record) throw new GovcError('not_found', `repository ${JSON.stringify(repo)} not found`);
-    return { store: this.store, repo, record, refs: this.live(repo).refs, call, durableOutcome: noDurableOutcome, exclusive: this.#exclusive };
+    const { refs } = await this.live(repo);
+    return { store: this.store, repo, record, refs, call, durableOutcome: noDurableOutcome, exclusive: this.#exclusive };
   }
 
   /**

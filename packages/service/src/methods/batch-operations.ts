@@ -127,7 +127,8 @@ export async function batchOperations(
   let abortReason = failed >= 0 ? `batch aborted: operation ${request.operations[failed]!.id} failed` : '';
   if (failed < 0) {
     try {
-      state.live(ctx.repo).log.append(await staged.commit(ctx.durableOutcome({ results })));
+      const changes = await staged.commit(ctx.durableOutcome({ results }));
+      (await state.live(ctx.repo)).log.append(changes);
       return { results };
     } catch (error) {
       abortReason = `batch aborted: ${errorFromHandler(error).rawMessage}`;

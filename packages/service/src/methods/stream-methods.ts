@@ -68,5 +68,6 @@ export async function* downloadBlob(state: ServiceState, request: unknown, call:
 export async function* watchRefs(state: ServiceState, request: unknown, call: HandlerContext): AsyncGenerator<RefEvent> {
   checkMessage(WatchRefsRequest, request);
   const ctx = await state.open(request.repo, call);
-  yield* state.live(ctx.repo).log.watch(request.prefix ?? '', request.sinceSeq, call.signal);
+  const { log } = await state.live(ctx.repo);
+  yield* log.watch(request.prefix ?? '', request.sinceSeq, call.signal);
 }

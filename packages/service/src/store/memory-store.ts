@@ -1,6 +1,7 @@
 import { GovcError } from '@govc/core';
 import { createObjectHasher, hashObject } from '../objects/hash.js';
 import type { ObjectType } from '../objects/object-type.js';
+import { RefSeqStart } from './ref-seq.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from './ref-updates.js';
 import { sliceBlob } from './slice-blob.js';
 import { Slab } from './slab.js';
@@ -32,6 +33,8 @@ interface MemoryRepository {
   readonly slab: Slab;
   readonly objects: Map<string, StoredObject>;
   readonly refs: Map<string, string>;
+  /** The `seq` of the latest ref change. */
+  lastSeq: number;
   bytes: number;
 }
 
@@ -57,6 +60,7 @@ interface UploadHold {
 export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   const memoryLimit = options.memoryLimit ?? 1024 ** 3;
   const repos = new Map<string, MemoryRepository>();
+  const seqStart = new RefSeqStart();
   let usedBytes = 0;
   /** Bytes that uploads in progress hold (see `openHold`). */
   let heldBytes = 0;
@@ -151,7 +155,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
 
     async createRepository(record) {
       if (repos.has(record.name)) throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);
-      repos.set(record.name, { record: { ...record }, slab: new Slab(), objects: new Map(), refs: new Map(), bytes: 0 });
+      repos.set(record.name, { record: { ...record }, slab: new Slab(), objects: new Map(), refs: new Map(), lastSeq: seqStart.next(Date.now()), bytes: 0 });
     },
     async getRepository(name) {
       return repos.get(name)?.record;
@@ -162,6 +166,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
     async deleteRepository(name) {
       const repo = repository(name);
       repos.delete(name);
+      seqStart.retire(repo.lastSeq);
       usedBytes -= repo.bytes;
     },
 
@@ -214,9 +219,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
       return refsWithPrefix(repository(name).refs, prefix);
     },
     async updateRefs(name, updates: readonly RefUpdate[]): Promise<RefChange[]> {
-      const { refs } = repository(name);
-      checkRefUpdates(refs, updates);
-      return applyRefUpdates(refs, updates);
+      const repo = repository(name);
+      checkRefUpdates(repo.refs, updates);
+      const changes = applyRefUpdates(repo.refs, updates, repo.lastSeq);
+      repo.lastSeq += changes.length;
+      return changes;
+    },
+    async refHistory(name) {
+      // Nothing outlives the process here: a resume from before it is out of range (see firstRefSeq).
+      return { lastSeq: repository(name).lastSeq, recent: [] };
     },
     async outcomeRecords(name) {
       repository(name);

@@ -40,13 +40,13 @@ export function checkRefUpdates(refs: ReadonlyMap<string, string>, updates: read
   }
 }
 
-/** Applies checked updates to `refs` in place and returns the changes, in order. */
-export function applyRefUpdates(refs: Map<string, string>, updates: readonly RefUpdate[]): RefChange[] {
-  return updates.map((update) => {
+/** Applies checked updates to `refs` in place and returns the changes, in order, numbered on from `lastSeq`. */
+export function applyRefUpdates(refs: Map<string, string>, updates: readonly RefUpdate[], lastSeq: number): RefChange[] {
+  return updates.map((update, i) => {
     const oldHash = refs.get(update.name) ?? '';
     if (update.newHash === '') refs.delete(update.name);
     else refs.set(update.name, update.newHash);
-    return { name: update.name, oldHash, newHash: update.newHash };
+    return { seq: lastSeq + 1 + i, name: update.name, oldHash, newHash: update.newHash };
   });
 }
 

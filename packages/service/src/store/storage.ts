@@ -40,11 +40,24 @@ export interface RefUpdate {
 
 /** A ref change that took effect, in the order the store applied it. */
 export interface RefChange {
+  /**
+   * The change's number in its repository: each change is one more than the one before, and a
+   * durable store keeps the count across restarts (WatchRefs resumes by it; see `firstRefSeq`).
+   */
+  readonly seq: number;
   readonly name: string;
   /** `""` when the ref was created. */
   readonly oldHash: string;
   /** `""` when the ref was deleted. */
   readonly newHash: string;
+}
+
+/** See `Storage.refHistory`. */
+export interface RefHistory {
+  /** The `seq` of the repository's latest change (its first minus one before any). */
+  readonly lastSeq: number;
+  /** Changes up to `lastSeq`, oldest first, contiguous. */
+  readonly recent: readonly RefChange[];
 }
 
 /**
@@ -128,6 +141,12 @@ export interface Storage {
   updateRefs(repo: string, updates: readonly RefUpdate[], outcomes?: readonly OutcomeRecord[]): Promise<RefChange[]>;
   /** The outcome records kept for the repository and not yet expired (none in memory). */
   outcomeRecords(repo: string): Promise<OutcomeRecord[]>;
+  /**
+   * The repository's latest change number and up to `limit` of its latest changes that the store
+   * still has from before this process (a durable store's journal since its last compaction; none
+   * in memory): what a WatchRefs resume after a restart can be served from.
+   */
+  refHistory(repo: string, limit: number): Promise<RefHistory>;
 
   /** Releases files and handles. */
   close(): Promise<void>;

@@ -99,8 +99,9 @@ describe('memory store', () => {
     await store.createRepository(record('r'));
     const a = 'a'.repeat(40);
     const b = 'b'.repeat(40);
+    const { lastSeq: start } = await store.refHistory('r', 10);
     expect(await store.updateRefs('r', [{ name: 'refs/heads/main', newHash: a, expectedOldHash: '' }])).toEqual([
-      { name: 'refs/heads/main', oldHash: '', newHash: a },
+      { seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a },
     ]);
     await expect(
       store.updateRefs('r', [
@@ -109,11 +110,18 @@ describe('memory store', () => {
       ]),
     ).rejects.toMatchObject({ code: 'aborted' });
     expect(await store.listRefs('r', '')).toEqual([{ name: 'refs/heads/main', hash: a }]);
-    await store.updateRefs('r', [
-      { name: 'refs/heads/x', newHash: a, expectedOldHash: '' },
-      { name: 'refs/heads/main', newHash: '', expectedOldHash: a },
+    // A step that failed used no numbers: each change is numbered one on from the one before.
+    expect(
+      await store.updateRefs('r', [
+        { name: 'refs/heads/x', newHash: a, expectedOldHash: '' },
+        { name: 'refs/heads/main', newHash: '', expectedOldHash: a },
+      ]),
+    ).toEqual([
+      { seq: start + 2, name: 'refs/heads/x', oldHash: '', newHash: a },
+      { seq: start + 3, name: 'refs/heads/main', oldHash: a, newHash: '' },
     ]);
     expect(await store.listRefs('r', 'refs/heads/')).toEqual([{ name: 'refs/heads/x', hash: a }]);
+    expect((await store.refHistory('r', 10)).lastSeq).toBe(start + 3);
   });
 
   it('refuses refs that clash as file and directory, as git does', async () => {

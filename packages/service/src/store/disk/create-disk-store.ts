@@ -22,6 +22,7 @@ import { loadPackedObjects, readPackedObject, readPackedObjectInfo, readPackedWi
 import { createPackConsolidator, type ConsolidationOptions, type PackConsolidator } from './pack-consolidation.js';
 import { readPackedRefs, writePackedRefs } from './packed-refs.js';
 import { journalSnapshot, RefJournal, type JournalState } from './ref-journal.js';
+import { RefSeqStart } from '../ref-seq.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from '../ref-updates.js';
 import { sliceBlob } from '../slice-blob.js';
 import { createRepositoryDir, readRepositoryRecord, repoTempDirName } from './repository-dir.js';
@@ -61,6 +62,8 @@ interface DiskRepository {
   refs: Map<string, string>;
   /** Outcome records kept with the ref steps, by id, oldest first. */
   readonly outcomes: Map<string, OutcomeRecord>;
+  /** The `seq` of the latest ref change in the journal. */
+  lastSeq: number;
   /** `packed-refs` failed to follow the journal; the next step or start-up rewrites it. */
   packedRefsBehind: boolean;
 }
@@ -116,6 +119,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
   await mkdir(dataDir, { recursive: true });
   const lock = await acquireDataDirLock(dataDir);
   const repos = new Map<string, DiskRepository>();
+  const seqStart = new RefSeqStart();
   const syncer = createDirectorySyncer();
 
   /** A repository's in-memory state; opening its object log packs what a crash left there. */
@@ -130,7 +134,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
     // logged again harmlessly rather than looked up once more per object. One write at a time:
     // a log write takes one sync, and the next group gathers meanwhile.
     const writes = createGroupCommit<NewObject>((objects) => log.append(objects), { maxFlushes: 1 });
-    return { record, dir, objectDirs, packed, log, writes, consolidator, journal, refs: state.refs, outcomes: state.outcomes, packedRefsBehind: false };
+    return { record, dir, objectDirs, packed, log, writes, consolidator, journal, refs: state.refs, outcomes: state.outcomes, lastSeq: state.lastSeq, packedRefsBehind: false };
   }
 
   try {
@@ -225,7 +229,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       try {
         const dir = join(reposDir, `${record.name}${repoSuffix}`);
         const now = Date.now();
-        const initial: JournalState = { refs: new Map(), outcomes: new Map(outcomes.map((o) => [o.id, o])) };
+        const initial: JournalState = { refs: new Map(), outcomes: new Map(outcomes.map((o) => [o.id, o])), lastSeq: seqStart.next(now) };
         const { journal, state } = await (async () => {
           await createRepositoryDir(dir, record, tempPath(tempDir, record.name), journalSnapshot(initial, now));
           return RefJournal.open(dir, async () => new Map(), now);
@@ -249,6 +253,7 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
       return refLocks.run(name, async function deleteRepositoryInOrder() {
         const repo = stillThere(name);
         repos.delete(name);
+        seqStart.retire(repo.lastSeq);
         // Until the files are gone, the name cannot be created again: a write still under way
         // must not land in the new repository's directory.
         deleting.add(name);
@@ -343,13 +348,15 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
         const repo = stillThere(name);
         checkRefUpdates(repo.refs, updates);
         const next = new Map(repo.refs);
-        const changes = applyRefUpdates(next, updates);
+        const changes = applyRefUpdates(next, updates, repo.lastSeq);
         if (changes.length === 0 && outcomes.length === 0) return changes;
         const now = Date.now();
-        const after = (): JournalState => ({ refs: next, outcomes: keepOutcomes(new Map(repo.outcomes), outcomes, now) });
+        const lastSeq = repo.lastSeq + changes.length;
+        const after = (): JournalState => ({ refs: next, outcomes: keepOutcomes(new Map(repo.outcomes), outcomes, now), lastSeq });
         await io(name, `updating refs of ${name}`, () => repo.journal.append(changes, outcomes, after, now));
         // Durable from here on: what follows only shows the step to git.
         repo.refs = next;
+        repo.lastSeq = lastSeq;
         keepOutcomes(repo.outcomes, outcomes, now);
         if (changes.length > 0 || repo.packedRefsBehind) {
           repo.packedRefsBehind = await writePackedRefs(repo.dir, next, false).then(
@@ -358,6 +365,15 @@ export async function createDiskStore(options: DiskStoreOptions): Promise<Storag
           );
         }
         return changes;
+      });
+    },
+    async refHistory(name, limit) {
+      repository(name);
+      // Between steps, so that the journal's changes end at the count.
+      return refLocks.run(name, async function readRefHistory() {
+        const repo = stillThere(name);
+        const recent = await io(name, `reading the ref journal of ${name}`, () => repo.journal.recentChanges(limit));
+        return { lastSeq: repo.lastSeq, recent };
       });
     },
     async outcomeRecords(name) {

@@ -5,25 +5,31 @@ import { Packr } from 'msgpackr';
 import { isHash } from '../../objects/hash.js';
 import { isValidRefName } from '../../validation/ref-name.js';
 import type { OutcomeRecord, RefChange } from '../storage.js';
+import { firstRefSeq } from '../ref-seq.js';
 import { fsyncDirectory, tempPath, writeNewFileSynced } from './durable-file.js';
 import { frameHeaderBytes, sealFrame, wholeFrames } from './log-frames.js';
 import { refJournalFile, repoTempDirName } from './repository-dir.js';
 
-/** What a repository's journal holds once replayed: every ref, and the outcomes still remembered. */
+/** What a repository's journal holds once replayed: every ref, the outcomes still remembered, the change count. */
 export interface JournalState {
   readonly refs: Map<string, string>;
   readonly outcomes: Map<string, OutcomeRecord>;
+  /** The `seq` of the latest ref change (see `RefChange.seq`). */
+  lastSeq: number;
 }
 
 /**
- * One journal frame. The first frame of a file is a snapshot (every ref, every live outcome);
- * each later one is one atomic step: the refs it set, the refs it deleted, the outcomes it made
- * durable.
+ * One journal frame. The first frame of a file is a snapshot (every ref, every live outcome, the
+ * latest change's `seq`); each later one is one atomic step: its ref changes in order (`""`
+ * deletes), numbered on from the frame before, and the outcomes it made durable. Journals written
+ * before change numbers have steps as `set` and `deleted` and snapshots without `lastSeq` (0).
  */
 interface Frame {
   readonly snapshot: boolean;
   readonly set: [name: string, hash: string][];
   readonly deleted: string[];
+  readonly changes?: [name: string, hash: string][];
+  readonly lastSeq?: number;
   readonly outcomes: [id: string, expiresAt: number, data: Uint8Array][];
 }
 
@@ -46,10 +52,14 @@ function malformed(path: string, what: string): GovcError {
 function checkFrame(value: unknown, path: string): Frame {
   const frame = value as Partial<Frame> | null;
   if (typeof frame !== 'object' || frame === null || typeof frame.snapshot !== 'boolean') throw malformed(path, 'a frame is malformed');
-  const { set, deleted, outcomes } = frame;
-  if (!Array.isArray(set) || !Array.isArray(deleted) || !Array.isArray(outcomes)) throw malformed(path, 'a frame is malformed');
+  const { set, deleted, changes = [], lastSeq = 0, outcomes } = frame;
+  if (!Array.isArray(set) || !Array.isArray(deleted) || !Array.isArray(changes) || !Array.isArray(outcomes)) throw malformed(path, 'a frame is malformed');
+  if (!Number.isSafeInteger(lastSeq) || lastSeq < 0) throw malformed(path, 'a frame holds a malformed change number');
   for (const entry of set) {
     if (!Array.isArray(entry) || !isValidRefName(entry[0]) || !isHash(entry[1])) throw malformed(path, 'a frame sets a malformed ref');
+  }
+  for (const entry of changes) {
+    if (!Array.isArray(entry) || !isValidRefName(entry[0]) || (entry[1] !== '' && !isHash(entry[1]))) throw malformed(path, 'a frame changes a malformed ref');
   }
   for (const name of deleted) if (!isValidRefName(name)) throw malformed(path, 'a frame deletes a malformed ref');
   for (const entry of outcomes) {
@@ -60,14 +70,36 @@ function checkFrame(value: unknown, path: string): Frame {
   return frame as Frame;
 }
 
-function applyFrame(state: JournalState, frame: Frame): void {
+/** Replays one frame onto `state`; a step's ref changes also go to `changes`, numbered. */
+function applyFrame(state: JournalState, frame: Frame, changes?: RefChange[]): void {
   if (frame.snapshot) {
     state.refs.clear();
     state.outcomes.clear();
+    state.lastSeq = frame.lastSeq ?? 0;
   }
-  for (const [name, hash] of frame.set) state.refs.set(name, hash);
-  for (const name of frame.deleted) state.refs.delete(name);
+  const change = (name: string, newHash: string): void => {
+    const oldHash = state.refs.get(name) ?? '';
+    if (newHash === '') state.refs.delete(name);
+    else state.refs.set(name, newHash);
+    if (frame.snapshot) return;
+    state.lastSeq++;
+    changes?.push({ seq: state.lastSeq, name, oldHash, newHash });
+  };
+  for (const [name, hash] of frame.set) change(name, hash);
+  for (const name of frame.deleted) change(name, '');
+  for (const [name, hash] of frame.changes ?? []) change(name, hash);
   for (const [id, expiresAt, data] of frame.outcomes) state.outcomes.set(id, { id, expiresAt, data });
+}
+
+/** Every whole frame of a journal's bytes, checked (`data_loss` when it does not start with a snapshot), with where it ends. */
+function* journalFrames(bytes: Buffer, path: string): Generator<{ frame: Frame; end: number }> {
+  let first = true;
+  for (const { payload, end } of wholeFrames(bytes)) {
+    const frame = checkFrame(packr.unpack(payload), path);
+    if (first && !frame.snapshot) throw malformed(path, 'the journal does not start with a snapshot');
+    first = false;
+    yield { frame, end };
+  }
 }
 
 /** The bytes of a journal holding only a snapshot of `state`: a new repository's first journal. */
@@ -80,6 +112,7 @@ function snapshotFrame(state: JournalState, now: number): Frame {
     snapshot: true,
     set: [...state.refs],
     deleted: [],
+    lastSeq: state.lastSeq,
     outcomes: [...state.outcomes.values()].filter((o) => o.expiresAt > now).map((o) => [o.id, o.expiresAt, o.data]),
   };
 }
@@ -114,15 +147,15 @@ export class RefJournal {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    const state: JournalState = { refs: new Map(), outcomes: new Map() };
+    const state: JournalState = { refs: new Map(), outcomes: new Map(), lastSeq: 0 };
     let good = 0;
     // An empty file is what a crash leaves between creating the journal and its first snapshot.
     if (bytes === undefined || bytes.length === 0) {
       for (const [name, hash] of await initialRefs()) state.refs.set(name, hash);
+      // A new numbering starts here, above any a watcher may hold (see firstRefSeq).
+      state.lastSeq = firstRefSeq(now);
     } else {
-      for (const { payload, end } of wholeFrames(bytes)) {
-        const frame = checkFrame(packr.unpack(payload), path);
-        if (good === 0 && !frame.snapshot) throw malformed(path, 'the journal does not start with a snapshot');
+      for (const { frame, end } of journalFrames(bytes, path)) {
         applyFrame(state, frame);
         good = end;
       }
@@ -155,8 +188,9 @@ export class RefJournal {
     }
     const frame = encodeFrame({
       snapshot: false,
-      set: changes.filter((c) => c.newHash !== '').map((c) => [c.name, c.newHash]),
-      deleted: changes.filter((c) => c.newHash === '').map((c) => c.name),
+      set: [],
+      deleted: [],
+      changes: changes.map((c) => [c.name, c.newHash]),
       outcomes: outcomes.map((o) => [o.id, o.expiresAt, o.data]),
     });
     try {
@@ -180,6 +214,22 @@ export class RefJournal {
     await this.#handle.close();
     this.#handle = await open(this.#path, 'a');
     this.#size = frame.length;
+  }
+
+  /**
+   * The latest `limit` ref changes the journal holds (those since its last snapshot), read back
+   * from its file: once per repository and process, when WatchRefs history starts, so that a
+   * resume after a restart finds the changes before it. Call it between steps.
+   */
+  async recentChanges(limit: number): Promise<RefChange[]> {
+    const state: JournalState = { refs: new Map(), outcomes: new Map(), lastSeq: 0 };
+    let changes: RefChange[] = [];
+    for (const { frame } of journalFrames(await readFile(this.#path), this.#path)) {
+      if (frame.snapshot) changes = [];
+      applyFrame(state, frame, changes);
+      if (changes.length > 2 * limit) changes = changes.slice(changes.length - limit);
+    }
+    return changes.slice(Math.max(0, changes.length - limit));
   }
 
   async close(): Promise<void> {

@@ -127,8 +127,9 @@ describe('disk store', () => {
   it('moves many refs in one compare-and-swap, or none', async () => {
     const store = await open(await dataDir());
     await store.createRepository(record('r'));
+    const { lastSeq: start } = await store.refHistory('r', 10);
     expect(await store.updateRefs('r', [{ name: 'refs/heads/main', newHash: a, expectedOldHash: '' }])).toEqual([
-      { name: 'refs/heads/main', oldHash: '', newHash: a },
+      { seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a },
     ]);
     await expect(
       store.updateRefs('r', [
@@ -143,11 +144,18 @@ describe('disk store', () => {
         { name: 'refs/heads/y', newHash: b, expectedOldHash: a },
       ]),
     ).rejects.toMatchObject({ code: 'invalid_argument' });
-    await store.updateRefs('r', [
-      { name: 'refs/heads/x', newHash: a, expectedOldHash: '' },
-      { name: 'refs/heads/main', newHash: '', expectedOldHash: a },
+    // A step that failed used no numbers: each change is numbered one on from the one before.
+    expect(
+      await store.updateRefs('r', [
+        { name: 'refs/heads/x', newHash: a, expectedOldHash: '' },
+        { name: 'refs/heads/main', newHash: '', expectedOldHash: a },
+      ]),
+    ).toEqual([
+      { seq: start + 2, name: 'refs/heads/x', oldHash: '', newHash: a },
+      { seq: start + 3, name: 'refs/heads/main', oldHash: a, newHash: '' },
     ]);
     expect(await store.listRefs('r', 'refs/heads/')).toEqual([{ name: 'refs/heads/x', hash: a }]);
+    expect((await store.refHistory('r', 10)).lastSeq).toBe(start + 3);
     expect(await store.getRef('r', 'refs/heads/x')).toBe(a);
   });
 

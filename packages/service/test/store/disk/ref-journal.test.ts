@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useDiskFixture } from './disk-fixture.js';
 import { createDiskStore } from '../../../src/store/disk/create-disk-store.js';
+import { Packr } from 'msgpackr';
+import { frameHeaderBytes, sealFrame } from '../../../src/store/disk/log-frames.js';
 import { RefJournal, type JournalState } from '../../../src/store/disk/ref-journal.js';
+import { firstRefSeq } from '../../../src/store/ref-seq.js';
 import { refJournalFile, repoTempDirName } from '../../../src/store/disk/repository-dir.js';
 import type { OutcomeRecord } from '../../../src/store/storage.js';
 
@@ -29,6 +32,7 @@ async function openJournal(dir: string, initial = new Map<string, string>()): Pr
   return opened;
 }
 
+// The journal numbers a step's changes itself, on from the one before; it does not read their `seq`.
 const plain = (state: JournalState) => ({ refs: Object.fromEntries(state.refs), outcomes: [...state.outcomes.keys()] });
 
 describe('ref journal', () => {
@@ -37,8 +41,8 @@ describe('ref journal', () => {
     const { journal, state } = await openJournal(dir, new Map([['refs/heads/main', a]]));
     expect(plain(state)).toEqual({ refs: { 'refs/heads/main': a }, outcomes: [] });
     const after = () => state;
-    await journal.append([{ name: 'refs/heads/main', oldHash: a, newHash: b }, { name: 'refs/tags/v1', oldHash: '', newHash: c }], [outcome('k1')], after, now);
-    await journal.append([{ name: 'refs/tags/v1', oldHash: c, newHash: '' }], [outcome('k2')], after, now);
+    await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: a, newHash: b }, { seq: 0, name: 'refs/tags/v1', oldHash: '', newHash: c }], [outcome('k1')], after, now);
+    await journal.append([{ seq: 0, name: 'refs/tags/v1', oldHash: c, newHash: '' }], [outcome('k2')], after, now);
     await journal.append([], [outcome('k1', now + 1)], after, now);
     await journal.close();
 
@@ -50,9 +54,9 @@ describe('ref journal', () => {
   it('cuts off a torn last frame (never acknowledged) and goes on appending after it', async () => {
     const dir = await repoDir();
     const { journal, state } = await openJournal(dir);
-    await journal.append([{ name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
+    await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
     const whole = (await stat(join(dir, refJournalFile))).size;
-    await journal.append([{ name: 'refs/heads/main', oldHash: a, newHash: b }], [], () => state, now);
+    await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: a, newHash: b }], [], () => state, now);
     await journal.close();
     // A crash in the middle of the second frame's write: its last bytes never reached the disk.
     await truncate(join(dir, refJournalFile), (await stat(join(dir, refJournalFile))).size - 3);
@@ -60,7 +64,7 @@ describe('ref journal', () => {
     const reopened = await openJournal(dir);
     expect(plain(reopened.state).refs).toEqual({ 'refs/heads/main': a });
     expect((await stat(join(dir, refJournalFile))).size).toBe(whole);
-    await reopened.journal.append([{ name: 'refs/heads/dev', oldHash: '', newHash: c }], [], () => reopened.state, now);
+    await reopened.journal.append([{ seq: 0, name: 'refs/heads/dev', oldHash: '', newHash: c }], [], () => reopened.state, now);
     await reopened.journal.close();
     expect(plain((await openJournal(dir)).state).refs).toEqual({ 'refs/heads/main': a, 'refs/heads/dev': c });
   });
@@ -68,7 +72,7 @@ describe('ref journal', () => {
   it('stops at a frame whose checksum fails, as at a torn write', async () => {
     const dir = await repoDir();
     const { journal, state } = await openJournal(dir);
-    await journal.append([{ name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
+    await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
     await journal.close();
     const bytes = await readFile(join(dir, refJournalFile));
     // A whole-looking frame with garbage in it.
@@ -84,7 +88,7 @@ describe('ref journal', () => {
   it('stops at zeros past the last frame, as a crash may leave where the file grew', async () => {
     const dir = await repoDir();
     const { journal, state } = await openJournal(dir);
-    await journal.append([{ name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
+    await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: '', newHash: a }], [], () => state, now);
     await journal.close();
     const bytes = await readFile(join(dir, refJournalFile));
     await appendFile(join(dir, refJournalFile), Buffer.alloc(4096));
@@ -114,7 +118,7 @@ describe('ref journal', () => {
     for (let i = 0; i < 18; i++) {
       const record = { id: 'same', expiresAt: now + 60_000 + i, data: big };
       state.outcomes.set(record.id, record);
-      await journal.append([{ name: 'refs/heads/main', oldHash: '', newHash: i % 2 ? a : b }], [record], () => state, now);
+      await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: '', newHash: i % 2 ? a : b }], [record], () => state, now);
       state.refs.set('refs/heads/main', i % 2 ? a : b);
     }
     // One snapshot and the step after it.
@@ -124,6 +128,67 @@ describe('ref journal', () => {
     expect([...reopened.state.outcomes.keys()]).toEqual(['same']);
     expect(reopened.state.outcomes.get('same')?.expiresAt).toBe(now + 60_000 + 17);
     expect(plain(reopened.state).refs).toEqual({ 'refs/heads/main': a });
+  });
+});
+
+describe('ref journal change numbers', () => {
+  it('numbers a new journal from firstRefSeq, keeps the count across reopens and reads back the changes since its snapshot', async () => {
+    const dir = await repoDir();
+    const { journal, state } = await openJournal(dir);
+    const start = firstRefSeq(now);
+    expect(state.lastSeq).toBe(start);
+    await journal.append([{ seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a }, { seq: start + 2, name: 'refs/tags/v1', oldHash: '', newHash: b }], [], () => state, now);
+    await journal.append([{ seq: start + 3, name: 'refs/tags/v1', oldHash: b, newHash: '' }], [], () => state, now);
+    expect(await journal.recentChanges(10)).toEqual([
+      { seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a },
+      { seq: start + 2, name: 'refs/tags/v1', oldHash: '', newHash: b },
+      { seq: start + 3, name: 'refs/tags/v1', oldHash: b, newHash: '' },
+    ]);
+    expect((await journal.recentChanges(1)).map((change) => change.seq)).toEqual([start + 3]);
+    expect(await journal.recentChanges(0)).toEqual([]);
+    await journal.close();
+    const reopened = await openJournal(dir);
+    expect(reopened.state.lastSeq).toBe(start + 3);
+    expect(await reopened.journal.recentChanges(10)).toHaveLength(3);
+  });
+
+  it('keeps the count through a compaction, which ends the changes it can read back', async () => {
+    const dir = await repoDir();
+    const { journal, state } = await openJournal(dir);
+    const big = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < 6; i++) {
+      const after = (): JournalState => ({ ...state, refs: new Map([['refs/heads/main', i % 2 ? a : b]]), lastSeq: state.lastSeq + 1 });
+      await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: i === 0 ? '' : i % 2 ? b : a, newHash: i % 2 ? a : b }], [outcome(`k${i}`)].map((o) => ({ ...o, data: big })), after, now);
+      state.lastSeq += 1;
+      state.refs.set('refs/heads/main', i % 2 ? a : b);
+    }
+    await journal.close();
+    const reopened = await openJournal(dir);
+    expect(reopened.state.lastSeq).toBe(firstRefSeq(now) + 6);
+    // The fifth step compacted the journal; only the sixth is after its snapshot.
+    expect((await reopened.journal.recentChanges(10)).map((change) => change.seq)).toEqual([firstRefSeq(now) + 6]);
+  });
+
+  it('reads a journal written before change numbers (snapshot without lastSeq, steps as set and deleted)', async () => {
+    const dir = await repoDir();
+    const packr = new Packr({ useRecords: false, moreTypes: false });
+    const frame = (value: object): Buffer => {
+      const payload = packr.pack(value);
+      const bytes = Buffer.alloc(frameHeaderBytes + payload.length);
+      payload.copy(bytes, frameHeaderBytes);
+      return sealFrame(bytes);
+    };
+    await writeFile(join(dir, refJournalFile), Buffer.concat([
+      frame({ snapshot: true, set: [['refs/heads/main', a]], deleted: [], outcomes: [] }),
+      frame({ snapshot: false, set: [['refs/heads/dev', b]], deleted: ['refs/heads/main'], outcomes: [] }),
+    ]));
+    const { state, journal } = await openJournal(dir);
+    expect(plain(state).refs).toEqual({ 'refs/heads/dev': b });
+    expect(state.lastSeq).toBe(2);
+    expect(await journal.recentChanges(10)).toEqual([
+      { seq: 1, name: 'refs/heads/dev', oldHash: '', newHash: b },
+      { seq: 2, name: 'refs/heads/main', oldHash: a, newHash: '' },
+    ]);
   });
 });
 
