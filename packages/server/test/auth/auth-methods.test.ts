@@ -80,7 +80,7 @@ async function drain(stream: AsyncIterable<unknown>, most = Infinity): Promise<u
 
 let server: TestServer;
 let repoCounter = 0;
-let base: { commit: string; blob: string };
+let base: { commit: string; blob: string; watchFrom: Record<string, number> };
 
 beforeAll(async () => {
   const service = createGovcService();
@@ -89,9 +89,12 @@ beforeAll(async () => {
   const admin = clientFor('1.1', 'admin');
   await admin.createRepository({ repo: 'app-1' });
   await admin.createRepository({ repo: 'other-1' });
+  // Where each repository's ref numbering starts (a client learns it from the events it sees).
+  const watchFrom: Record<string, number> = {};
+  for (const repo of ['app-1', 'other-1']) watchFrom[repo] = (await service.store.refHistory(repo, 0)).lastSeq;
   const { hash: blob } = await admin.storeBlob({ repo: 'app-1', content: text('hello') });
   const { hash: commit } = await admin.commit({ repo: 'app-1', branch: 'main', message: 'base', author: ada, changes: [{ path: 'f.txt', content: text('hello') }] });
-  base = { commit, blob };
+  base = { commit, blob, watchFrom };
 });
 const transports: ReturnType<typeof createHttpTransport>[] = [];
 afterAll(async () => {
@@ -159,8 +162,8 @@ function callOf(client: GovcClient, method: GovcMethodName, options: CallOptions
     case 'BatchOperations':
       return client.batchOperations({ repo, operations: [{ id: 'read', method: 'GetCommit', request: { hash: base.commit } }] }, options);
     case 'WatchRefs':
-      // History from the start: the base commit's ref event comes at once.
-      return drain(client.watchRefs({ repo, sinceSeq: 0 }, options), 1);
+      // History from the start: the base commit's ref event comes at once (other-1 has none: its watch waits).
+      return drain(client.watchRefs({ repo, sinceSeq: base.watchFrom[repo] ?? 0 }, options), 1);
   }
 }
 
