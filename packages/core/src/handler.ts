@@ -1,4 +1,3 @@
-import { GovcError } from './errors/govc-error.js';
 import type { GovcMethodName, GovcMethods, InputOf, OutputOf } from './schema/methods.js';
 import type { CallHeaders } from './transport.js';
 
@@ -31,16 +30,6 @@ export type ServiceHandler = { readonly [K in GovcMethodName]: HandlerMethod<Gov
 
 /** Any handler, looked up by method name; bindings dispatch through this view. Methods are called without `this`. */
 export type AnyHandler = Readonly<Record<string, ((request: never, context: HandlerContext) => unknown) | undefined>>;
-
-/**
- * The function that serves method `name`; a handler that lacks it answers `unimplemented`, as a
- * server does for a method it does not offer (a transport may be given a partial handler).
- */
-export function handlerMethod(handler: AnyHandler, name: string): (request: unknown, context: HandlerContext) => unknown {
-  const fn = handler[name];
-  if (typeof fn !== 'function') throw new GovcError('unimplemented', `method ${name} is not implemented`);
-  return fn as (request: unknown, context: HandlerContext) => unknown;
-}
 
 /** Empty headers, shared so that calls without headers allocate nothing. */
 export const noHeaders: CallHeaders = Object.freeze({});

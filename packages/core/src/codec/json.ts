@@ -1,7 +1,7 @@
 import { GovcError } from '../errors/govc-error.js';
 import { dynamicType } from '../schema/check.js';
 import type { FieldDescriptor, MessageDescriptor } from '../schema/message.js';
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { Codec } from './codec.js';
 
 const encoder = new TextEncoder();

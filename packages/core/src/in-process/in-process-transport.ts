@@ -1,9 +1,10 @@
 import { GovcError } from '../errors/govc-error.js';
-import { errorFromHandler } from '../errors/handler-error.js';
-import { handlerMethod, noHeaders, type AnyHandler, type HandlerContext, type ServiceHandler } from '../handler.js';
+import { noHeaders, type AnyHandler, type HandlerContext, type ServiceHandler } from '../handler.js';
+import { CallScope } from '../protocol/call-scope.js';
+import { errorFromHandler } from '../protocol/error-from-handler.js';
+import { handlerMethod } from '../protocol/handler-method.js';
 import type { AnyMethod } from '../schema/methods.js';
 import type { CallOptions, Transport } from '../transport.js';
-import { CallScope } from './call-scope.js';
 import { withFaults, type FaultPlan } from './faults.js';
 
 export interface InProcessTransportOptions {

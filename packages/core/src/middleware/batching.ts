@@ -1,5 +1,5 @@
 import { GovcError } from '../errors/govc-error.js';
-import { DeadlineWheel, type Expirable } from '../in-process/deadline-wheel.js';
+import { DeadlineWheel, type Expirable } from '../protocol/deadline-wheel.js';
 import { checkMessage } from '../schema/check.js';
 import { canceledBy } from './abort.js';
 import type { BatchOperation, BatchOperationsRequest, BatchResult } from '../schema/messages.js';

@@ -193,21 +193,3 @@ describe('fault plan', () => {
     expect(faults.stats).toEqual({ failed: 2, lost: 1, abandoned: 1 });
   });
 });
-
-describe('call scope', () => {
-  it('leaves no unhandled rejection when work is raced after the call ended (regression)', async () => {
-    const { CallScope, GovcError } = await import('../../src/index.js');
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const scope = new CallScope(undefined, undefined);
-      scope.end(new GovcError('canceled', 'gone'));
-      await expect(scope.race(Promise.reject(new GovcError('canceled', 'late work failed')))).rejects.toMatchObject({ rawMessage: 'gone' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
-  });
-});

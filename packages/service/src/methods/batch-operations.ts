@@ -1,6 +1,5 @@
 import {
   GovcError,
-  errorFromHandler,
   findMethod,
   type BatchOperation,
   type BatchOperationsRequest,
@@ -8,6 +7,7 @@ import {
   type BatchResult,
   type StoreBlobRequest,
 } from '@govc/core';
+import { errorFromHandler } from '@govc/core/protocol';
 import { checkProgress } from '../model/check-progress.js';
 import { noDurableOutcome, type DurableOutcome, type OpContext } from '../model/op-context.js';
 import { stagedRefView } from '../refs/ref-view.js';

@@ -1,4 +1,5 @@
-import { GovcError, errorFromHandler, govcMethods, handlerMethod, type AnyHandler, type CallScope, type ErrorCode, type ServiceHandler } from '@govc/core';
+import { GovcError, govcMethods, type AnyHandler, type ErrorCode, type ServiceHandler } from '@govc/core';
+import { errorFromHandler, handlerMethod, type CallScope } from '@govc/core/protocol';
 import type { HttpBinding } from '@govc/core/node';
 import { blobRoutePattern, methodPathPrefix } from '../protocol/wire.js';
 import type { HttpBindingOptions, ResolvedHttpBindingOptions } from './binding-options.js';

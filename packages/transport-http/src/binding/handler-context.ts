@@ -1,4 +1,5 @@
-import { CallScope, GovcError, noHeaders, type CallHeaders, type HandlerContext } from '@govc/core';
+import { GovcError, noHeaders, type CallHeaders, type HandlerContext } from '@govc/core';
+import { CallScope } from '@govc/core/protocol';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseTimeout, timeoutHeader } from '../protocol/wire.js';
 import type { Exchange } from './exchange.js';

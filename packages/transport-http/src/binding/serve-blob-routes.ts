@@ -1,4 +1,5 @@
-import { GovcError, errorFromHandler, type HandlerContext } from '@govc/core';
+import { GovcError, type HandlerContext } from '@govc/core';
+import { errorFromHandler } from '@govc/core/protocol';
 import type { Exchange } from './exchange.js';
 import { headerValue, openHandlerContext } from './handler-context.js';
 

@@ -1,14 +1,12 @@
-import { GovcError, errorFromHandler, type AnyMethod, type Codec, type HandlerContext } from '@govc/core';
+import { GovcError, type AnyMethod, type Codec, type HandlerContext } from '@govc/core';
+import { EnvelopeReader, encodeEndStream, encodeEnvelope, envelopeFlags, errorFromHandler, type CallScope } from '@govc/core/protocol';
 import { gzipCompression } from '@govc/core/node';
-import { encodeEndStream } from '../protocol/end-stream.js';
-import { EnvelopeReader, encodeEnvelope, envelopeFlags } from '../protocol/envelope.js';
 import { streamCodecFor, streamContentType } from '../protocol/wire.js';
 import type { ResolvedHttpBindingOptions } from './binding-options.js';
 import type { Exchange } from './exchange.js';
 import { headerValue, openHandlerContext } from './handler-context.js';
 import { acceptsGzip } from './serve-unary.js';
 import { respondError } from './respond-error.js';
-import type { CallScope } from '@govc/core';
 
 type StreamFn = (request: unknown, context: HandlerContext) => unknown;
 

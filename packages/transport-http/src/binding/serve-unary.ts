@@ -1,10 +1,10 @@
-import { GovcError, errorFromHandler, type AnyMethod, type Codec, type HandlerContext } from '@govc/core';
-import { gzipCompression } from '@govc/core/node';
+import { GovcError, type AnyMethod, type Codec, type HandlerContext } from '@govc/core';
+import { errorFromHandler } from '@govc/core/protocol';
+import { gzipCompression, readRequestBody } from '@govc/core/node';
 import { unaryCodecFor } from '../protocol/wire.js';
 import type { ResolvedHttpBindingOptions } from './binding-options.js';
 import type { Exchange } from './exchange.js';
 import { headerValue, openHandlerContext } from './handler-context.js';
-import { readBody } from './read-body.js';
 
 type UnaryFn = (request: unknown, context: HandlerContext) => Promise<unknown>;
 
@@ -28,7 +28,7 @@ export async function serveUnary(exchange: Exchange, method: AnyMethod, fn: Unar
   const responseCodec: Codec = (accept && unaryCodecFor(accept)) || codec;
   const { context, scope } = openHandlerContext(exchange);
   try {
-    const body = await scope.race(readBody(exchange, options.maxMessageBytes, options.maxInflatedBytes));
+    const body = await scope.race(readRequestBody(exchange, options));
     const request = codec.decode(method.input, body);
     const response = await scope.race(Promise.resolve(fn(request, context)));
     let payload = responseCodec.encode(method.output, response);

@@ -2,7 +2,7 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type Incom
 import type { Readable } from 'node:stream';
 import { GovcError } from '@govc/core';
 import type { LookupFunction } from '@govc/core/node';
-import { Http2SessionPool, type PooledSession } from './h2-session-pool.js';
+import { Http2SessionPool, type PooledSession } from '@govc/core/node';
 import type { ResolvedHttpTransportOptions } from './http-transport-options.js';
 import { codeFromHttp2ErrorCode } from './runtime-errors.js';
 import type { WireClient, WireHeaders, WireRequest, WireResponse } from './wire-client.js';

@@ -1,5 +1,5 @@
 import { GovcError, type MessageDescriptor } from '@govc/core';
-import { encodeEnvelope, envelopeFlags } from '../protocol/envelope.js';
+import { encodeEnvelope, envelopeFlags } from '@govc/core/protocol';
 import type { ResolvedHttpTransportOptions } from './http-transport-options.js';
 
 function ignore(): void {}

@@ -1,7 +1,6 @@
 import { GovcError, codeFromHttpStatus, isErrorCode, type ErrorCode } from '@govc/core';
-import { gzipCompression } from '@govc/core/node';
+import { gzipCompression, readResponseBody } from '@govc/core/node';
 import { retryAfterMsHeader } from '../protocol/wire.js';
-import { readBody } from './read-body.js';
 import { headerValue, type WireResponse } from './wire-client.js';
 
 // An error body is `{code, message}`; anything longer is not ours, and is not read in full.
@@ -25,7 +24,7 @@ function parseErrorBody(bytes: Uint8Array): { code: ErrorCode; message: string }
 
 async function readErrorBody(response: WireResponse): Promise<Uint8Array | undefined> {
   try {
-    const bytes = await readBody(response, maxErrorBodyBytes);
+    const bytes = await readResponseBody(response, maxErrorBodyBytes);
     const encoding = headerValue(response.headers, 'content-encoding');
     return encoding === gzipCompression.name ? await gzipCompression.decompress(bytes, maxErrorBodyBytes) : bytes;
   } catch {

@@ -1,6 +1,5 @@
 import { GovcError, type AnyMethod, type CallOptions } from '@govc/core';
-import { decodeEndStream } from '../protocol/end-stream.js';
-import { EnvelopeReader, envelopeFlags } from '../protocol/envelope.js';
+import { decodeEndStream, EnvelopeReader, envelopeFlags } from '@govc/core/protocol';
 import { streamCodecFor, streamContentType } from '../protocol/wire.js';
 import { CallLimit } from './call-limit.js';
 import { decodeResponse, inflateResponse } from './decode-response.js';

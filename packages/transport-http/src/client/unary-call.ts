@@ -1,10 +1,9 @@
 import { GovcError, type AnyMethod, type CallOptions } from '@govc/core';
-import { gzipCompression } from '@govc/core/node';
+import { gzipCompression, readResponseBody } from '@govc/core/node';
 import { unaryCodecFor } from '../protocol/wire.js';
 import { CallLimit } from './call-limit.js';
 import { decodeResponse, inflateResponse } from './decode-response.js';
 import { methodPath, type HttpCallRuntime } from './http-call-runtime.js';
-import { readBody } from './read-body.js';
 import { requestHeaders } from './request-headers.js';
 import { errorFromResponse } from './response-error.js';
 import { errorFromRuntime } from './runtime-errors.js';
@@ -38,7 +37,7 @@ export async function unaryCall(runtime: HttpCallRuntime, method: AnyMethod, req
       response.cancel();
       throw new GovcError('internal', `unexpected response content-type ${JSON.stringify(contentType ?? '')}`);
     }
-    let bytes = await readBody(response, options.maxMessageBytes);
+    let bytes = await readResponseBody(response, options.maxMessageBytes);
     const encoding = headerValue(response.headers, 'content-encoding');
     if (encoding === gzipCompression.name) bytes = await inflateResponse(bytes, options.maxMessageBytes);
     else if (encoding !== undefined && encoding !== 'identity') throw new GovcError('internal', `unexpected response content-encoding ${encoding}`);

@@ -4,7 +4,7 @@ import { createFaultPlan, withFaults, type AnyHandler } from '@govc/core';
 import { createGovcService } from '@govc/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpBinding } from '../../src/index.js';
-import { EnvelopeReader, encodeEnvelope, envelopeFlags } from '../../src/protocol/envelope.js';
+import { EnvelopeReader, encodeEnvelope, envelopeFlags } from '@govc/core/protocol';
 import { serveBinding, type BindingServer } from '../fixtures/binding-server.js';
 
 const hello = 'ce013625030ba8dba906f756967f9e9ca394464a';

@@ -9,8 +9,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { GovcError } from '@govc/core';
-import { encodeEndStream } from '../../src/protocol/end-stream.js';
-import { EnvelopeReader, encodeEnvelope, envelopeFlags, type Envelope } from '../../src/protocol/envelope.js';
+import { encodeEndStream, EnvelopeReader, encodeEnvelope, envelopeFlags, type Envelope } from '@govc/core/protocol';
 
 /** A bare test server on 127.0.0.1, port 0, closed by `await using`. */
 export interface TestServer extends AsyncDisposable {

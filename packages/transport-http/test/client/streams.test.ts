@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GovcError, govcMethods, msgpackCodec } from '@govc/core';
 import { conformanceMethods } from '@govc/core/conformance';
 import { createHttpTransport, type HttpTransportOptions } from '../../src/index.js';
-import { envelopeFlags } from '../../src/protocol/envelope.js';
+import { envelopeFlags } from '@govc/core/protocol';
 import { endFrame, failure, messageFrame, readAll, readEnvelopes, sleep, startServer, until, type TestExchange } from './fixtures.js';
 
 const { DownloadBlob, UploadBlob } = govcMethods;

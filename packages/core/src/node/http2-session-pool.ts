@@ -1,8 +1,23 @@
 import { connect, type ClientHttp2Session, type Settings } from 'node:http2';
-import { GovcError } from '@govc/core';
-import type { LookupFunction } from '@govc/core/node';
-import { connectSocket } from './connect-socket.js';
-import type { ResolvedHttpTransportOptions } from './http-transport-options.js';
+import { GovcError } from '../errors/govc-error.js';
+import { connectSocket, type SocketTarget } from './connect-socket.js';
+import type { LookupFunction } from './dns-cache.js';
+
+/** How an `Http2SessionPool` connects and keeps its sessions. */
+export interface Http2SessionPoolOptions extends SocketTarget {
+  /** `http://host:port` or `https://host:port`. */
+  readonly origin: string;
+  /** Sessions opened at most; past that, calls share the least loaded one. */
+  readonly maxSessions: number;
+  /** A session without streams for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** Keepalive PING interval; a PING unanswered by the next one destroys the session. */
+  readonly pingIntervalMs: number;
+  /** The connection-level flow-control window. */
+  readonly sessionWindowBytes: number;
+  /** Each stream's flow-control window. */
+  readonly streamWindowBytes: number;
+}
 
 // What a session may carry until the peer's SETTINGS say otherwise: RFC 9113 §6.5.2 recommends
 // no less than 100, and Node assumes the same (`peerMaxConcurrentStreams`).
@@ -45,7 +60,7 @@ export class PooledSession {
  * Sessions without streams are unref'd, so an idle transport does not hold the process open.
  */
 export class Http2SessionPool {
-  readonly #options: ResolvedHttpTransportOptions;
+  readonly #options: Http2SessionPoolOptions;
   readonly #lookup: LookupFunction;
   /** Sessions that take new streams, oldest first. */
   #usable: PooledSession[] = [];
@@ -53,7 +68,7 @@ export class Http2SessionPool {
   readonly #open = new Set<PooledSession>();
   #closed = false;
 
-  constructor(options: ResolvedHttpTransportOptions, lookup: LookupFunction) {
+  constructor(options: Http2SessionPoolOptions, lookup: LookupFunction) {
     this.#options = options;
     this.#lookup = lookup;
   }

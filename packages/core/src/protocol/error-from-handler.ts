@@ -1,4 +1,4 @@
-import { GovcError } from './govc-error.js';
+import { GovcError } from '../errors/govc-error.js';
 
 /**
  * What a caller sees of an error a service method threw: a `GovcError` as it is, an abort as

@@ -1,4 +1,4 @@
-import { GovcError } from '@govc/core';
+import { GovcError } from '../errors/govc-error.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../../src/index.js';
-import { sameBytes } from './raw-bytes.js';
-import { allByteValues, pseudoRandomBytes } from './samples.js';
+import { decodeBase64, encodeBase64 } from '../../src/protocol/index.js';
+import { sameBytes } from '../codec/raw-bytes.js';
+import { allByteValues, pseudoRandomBytes } from '../codec/samples.js';
 
 type Base64 = { decodeBase64: typeof decodeBase64; encodeBase64: typeof encodeBase64 };
 
@@ -10,7 +10,7 @@ async function loadWithoutBuffer(): Promise<Base64> {
   vi.resetModules();
   vi.stubGlobal('Buffer', undefined);
   try {
-    return await import('../../src/codec/base64.js');
+    return await import('../../src/protocol/base64.js');
   } finally {
     vi.unstubAllGlobals();
   }

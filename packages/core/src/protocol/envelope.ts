@@ -1,4 +1,4 @@
-import { GovcError } from '@govc/core';
+import { GovcError } from '../errors/govc-error.js';
 
 /**
  * The framing of streamed bodies, Connect's envelope: one flags byte, a big-endian u32 length,

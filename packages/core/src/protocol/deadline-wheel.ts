@@ -1,14 +1,14 @@
+/** What a wheel fires: anything with an `expire` method (no closure per entry). */
+export interface Expirable {
+  expire(): void;
+}
+
 /**
  * Fires callbacks at their deadlines with one timer per `resolutionMs` slot instead of one per
  * call: a call with a deadline costs a `Set` insert and delete, not a `setTimeout` and
  * `clearTimeout` (which, made and cleared for every call, dominated the in-process cost of a
  * call with a deadline). Callbacks fire at their deadline or at most `resolutionMs` after it.
  */
-/** What a wheel fires: anything with an `expire` method (no closure per entry). */
-export interface Expirable {
-  expire(): void;
-}
-
 export class DeadlineWheel {
   readonly #resolutionMs: number;
   readonly #slots = new Map<number, { timer: ReturnType<typeof setTimeout>; entries: Set<Expirable> }>();
