@@ -74,9 +74,15 @@ switch (task) {
     process.exit(run('turbo', ['run', 'typecheck', 'lint', '--continue', ...rest]));
   case 'demo':
     process.exit(run('pnpm', ['--filter', '@govc/server', 'run', 'demo', ...rest]));
+  case 'serve':
+    // Ctrl-C reaches the server too; this process waits for it to shut down instead of dying first.
+    process.on('SIGINT', () => {});
+    process.exit(run('govc', ['serve', ...rest]));
+  case 'docs':
+    process.exit(run('pnpm', ['--filter', '@govc/core', 'run', 'docs', ...rest]));
   case 'bench':
     process.exit(run('turbo', ['run', 'bench', '--concurrency=1', ...rest]));
   default:
-    console.error(`unknown task ${task}; try test, check, demo or bench`);
+    console.error(`unknown task ${task}; try test, check, serve, docs, demo or bench`);
     process.exit(2);
 }

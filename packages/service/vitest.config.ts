@@ -1,7 +1,3 @@
-import { defineProject } from 'vitest/config';
-import { sourceAliases } from '../../vitest.aliases.js';
+import { govcProject } from '../../vitest.project.js';
 
-export default defineProject({
-  resolve: { alias: sourceAliases },
-  test: { name: 'service', include: ['test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 20_000 },
-});
+export default govcProject('service');

@@ -1,6 +1,18 @@
 import type { GovcMethodName, GovcMethods, InputOf, OutputOf } from './schema/methods.js';
 import type { CallHeaders } from './transport.js';
 
+/**
+ * What a call's handlers learn about it that operators want in its log line: written by the
+ * handler (the service names the repository, the server's auth the token), read by the binding
+ * when the call ends. Never request data beyond these.
+ */
+export interface CallFacts {
+  /** The repository the call acts in. */
+  repo?: string;
+  /** The name of the caller's token. */
+  caller?: string;
+}
+
 /** What a service method knows about the call it serves, on every transport. */
 export interface HandlerContext {
   /**
@@ -14,6 +26,8 @@ export interface HandlerContext {
   readonly headers: CallHeaders;
   /** Who is calling, as authenticated by the server (`""` when auth is off); scopes idempotency keys. */
   readonly caller: string;
+  /** Where to note facts for the call's log line; absent when nothing logs them (in process). */
+  readonly facts?: CallFacts | undefined;
 }
 
 /** The server-side signature of one method, by call shape. */

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ConnectionTracker, type Connection, type HttpVersion } from './listener/connection-tracker.js';
+import { ConnectionTracker, type Connection } from './listener/connection-tracker.js';
 import { createHttp1Server, stopHttp1Server } from './listener/http1-server.js';
 import { createHttp2Server } from './listener/http2-server.js';
-import { sniffProtocol } from './listener/sniff-protocol.js';
-import { createTlsAcceptor } from './listener/tls-acceptor.js';
+import { httpVersionOf, type HttpVersion } from './listener/http-version.js';
+import { classifyTlsPortBytes, refusePlainHttp } from './listener/plain-http-on-tls.js';
+import { classifyFirstBytes, sniffProtocol } from './listener/sniff-protocol.js';
+import { createTlsAcceptor, type TlsAcceptor } from './listener/tls-acceptor.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import { createRouter } from './routing/create-router.js';
 import { ignoreUpgrade } from './routing/ignore-upgrade.js';
@@ -41,9 +43,10 @@ export interface GovcServer {
 
 /**
  * Creates a govc server. One `net.Server` accepts every connection; with TLS, ALPN picks h2 or
- * http/1.1; in cleartext, the first bytes tell HTTP/2's preface (prior knowledge) from HTTP/1.1.
- * The socket then goes to an HTTP/2 or HTTP/1.1 server that never listens itself, and each
- * request or stream to `/healthz`, `/metrics`, the first binding that handles it, or a `404`.
+ * http/1.1 (and plaintext HTTP gets a `400` saying to use https); in cleartext, the first bytes
+ * tell HTTP/2's preface (prior knowledge) from HTTP/1.1. The socket then goes to an HTTP/2 or
+ * HTTP/1.1 server that never listens itself, and each request or stream to `/healthz`,
+ * `/metrics`, the first binding that handles it, or a `404`.
  */
 export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
   const resolved = resolveServerOptions(options);
@@ -88,9 +91,31 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
     }
   }
 
-  const tls = resolved.tls && createTlsAcceptor(resolved.tls, timeouts.sniffMs);
+  const tls = resolved.tls && createTlsAcceptor(resolved.tls);
   const connectionsHit = metrics.limitHits.labels('connections');
   const sniffTimeoutHit = metrics.limitHits.labels('sniff_timeout');
+  const countSniffTimeout = () => sniffTimeoutHit.inc();
+
+  /** The TLS port: a TLS record goes to the handshake, plaintext HTTP gets a `400`. */
+  function acceptTls(connection: Connection, socket: Socket, acceptor: TlsAcceptor): void {
+    const acceptedAt = performance.now();
+    sniffProtocol(
+      socket,
+      timeouts.sniffMs,
+      classifyTlsPortBytes,
+      function onTlsPortSniffed(kind) {
+        if (kind === undefined) return;
+        if (kind === 'plain-http') return refusePlainHttp(socket);
+        // sniffMs covers the first bytes and the handshake together, so the handshake gets what is left.
+        const leftMs = timeouts.sniffMs > 0 ? Math.max(1, timeouts.sniffMs - (performance.now() - acceptedAt)) : 0;
+        acceptor.accept(socket, leftMs, function onSecured(tlsSocket) {
+          handOver(connection, tlsSocket, httpVersionOf(tlsSocket.alpnProtocol));
+        }, countSniffTimeout);
+      },
+      countSniffTimeout,
+    );
+  }
+
   const listener = createServer(function onConnection(socket: Socket) {
     if (tracker.size >= resolved.limits.maxConnections) {
       connectionsHit.inc();
@@ -103,25 +128,22 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
     // The HTTP servers add their own error listeners; this one covers the time before them.
     socket.on('error', ignore);
     const connection = tracker.add(socket, tls !== undefined);
-    if (tls) {
-      tls.accept(socket, function onSecured(tlsSocket) {
-        handOver(connection, tlsSocket, tlsSocket.alpnProtocol === 'h2' ? '2' : '1.1');
-      });
-    } else {
-      sniffProtocol(
-        socket,
-        timeouts.sniffMs,
-        function onSniffed(protocol) {
-          if (protocol) handOver(connection, socket, protocol === 'h2' ? '2' : '1.1');
-        },
-        () => sniffTimeoutHit.inc(),
-      );
-    }
+    if (tls) return acceptTls(connection, socket, tls);
+    sniffProtocol(
+      socket,
+      timeouts.sniffMs,
+      classifyFirstBytes,
+      function onSniffed(protocol) {
+        if (protocol) handOver(connection, socket, httpVersionOf(protocol));
+      },
+      countSniffTimeout,
+    );
   });
 
   let address: ListeningAddress | undefined;
   let listening: Promise<ListeningAddress> | undefined;
   let closing: Promise<void> | undefined;
+  let stopRuntimeMonitor: (() => void) | undefined;
 
   function listen(): Promise<ListeningAddress> {
     if (listening || closing) return Promise.reject(new Error(closing ? 'the server is closed' : 'the server is already listening'));
@@ -134,6 +156,8 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
           listener.close();
           return reject(new Error('the server was closed while it started listening'));
         }
+        // Only while listening: a server made and dropped without listen() leaves nothing running.
+        stopRuntimeMonitor = metrics.runtime.start();
         const bound = listener.address() as AddressInfo;
         const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
         address = { host: bound.address, port: bound.port, url: `${tls ? 'https' : 'http'}://${host}:${bound.port}` };
@@ -153,6 +177,7 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
     await tracker.drain(timeouts.shutdownMs);
     await stopped;
     stopHttp1Server(http1);
+    stopRuntimeMonitor?.();
   }
 
   function close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { HttpBinding } from '@govc/core/node';
+import { optionValue } from '@govc/core/protocol';
 import type { AccessPolicy } from './auth/access-policy.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 
@@ -144,18 +145,16 @@ export interface ResolvedServerOptions {
   readonly allowedOrigins: ReadonlySet<string>;
 }
 
-/** A non-negative integer option, else a `RangeError` naming it. */
+/** A non-negative integer option, else a `RangeError` naming it (the one check every govc package uses). */
 function count(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
+  return optionValue(name, value, undefined, { min: 0, integer: true });
 }
 
 /** Resolves `options` once, at the boundary: defaults filled in and every number checked. */
 export function resolveServerOptions(options: GovcServerOptions): ResolvedServerOptions {
   const t = options.timeouts ?? {};
   const h2 = options.http2 ?? {};
-  const port = count('port', options.port ?? 0);
-  if (port > 65_535) throw new RangeError(`port must be at most 65535, got ${port}`);
+  const port = optionValue('port', options.port, 0, { min: 0, max: 65_535, integer: true });
   const headersMs = count('timeouts.headersMs', t.headersMs ?? 15_000);
   const requestMs = count('timeouts.requestMs', t.requestMs ?? 300_000);
   if (headersMs > 0 && requestMs > 0 && headersMs > requestMs) {

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseServeArgs } from '../src/cli/parse-serve-args.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { mainUsage, serveUsage } from '../src/cli/usage.js';
 import { curl } from './fixtures/clients.js';
@@ -16,7 +17,7 @@ async function cli(...argv: string[]): Promise<{ status: number; stdout: string;
   return { status, stdout, stderr };
 }
 
-const banner = /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\d+) bytes\), no auth: loopback only\n/m;
+const banner = /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\w+); in memory, not durable: lost at exit\), no auth: loopback only\n/m;
 
 describe('govc command line', () => {
   it('prints its usage for --help, and for serve --help', async () => {
@@ -25,7 +26,46 @@ describe('govc command line', () => {
     expect(await cli('serve', '--help')).toEqual({ status: 0, stdout: serveUsage, stderr: '' });
     expect(await cli('help', 'serve')).toEqual({ status: 0, stdout: serveUsage, stderr: '' });
     expect(serveUsage).toContain('--port PORT');
-    expect(serveUsage).toContain('--memory-limit BYTES');
+    expect(serveUsage).toContain('--memory-limit SIZE');
+  });
+
+  it('prints the version of @govc/server for --version, -v and version', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const argv of [['--version'], ['-v'], ['version']]) expect(await cli(...argv)).toEqual({ status: 0, stdout: `govc ${version}\n`, stderr: '' });
+    expect(await cli('version', 'extra')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^govc: version takes no arguments, got "extra"\n/) });
+    await using govc = spawnCli(['--version']);
+    expect(await govc.exited).toBe(0);
+    expect(govc.stdout()).toBe(`govc ${version}\n`);
+  });
+
+  it('shows the size flags\' defaults in units they take', () => {
+    for (const text of ['--memory-limit SIZE', '(default 1GiB)', '--max-header-bytes SIZE', '(default 16KiB)', '(default 16MiB)', '(default 64MiB)']) {
+      expect(serveUsage).toContain(text);
+    }
+  });
+
+  it('takes sizes with units in every size flag', () => {
+    const args = parseServeArgs(['--max-message-bytes', '16MiB', '--max-header-bytes', '32kib', '--max-inflated-bytes', '1GB']);
+    expect(args.limits).toEqual({ maxMessageBytes: 16 * 1024 ** 2, maxHeaderBytes: 32 * 1024, maxInflatedBytes: 1_000_000_000 });
+    expect(parseServeArgs(['--memory-limit', '512KiB']).memoryLimit).toBe(512 * 1024);
+    expect(parseServeArgs(['--memory-limit', '100B']).memoryLimit).toBe(100);
+    expect(parseServeArgs(['--max-message-bytes', '4096']).limits.maxMessageBytes).toBe(4096);
+  });
+
+  it.each([
+    [['serve', '--max-mesage-bytes', '5'], 'govc: unknown flag --max-mesage-bytes; did you mean --max-message-bytes?\nRun `govc serve --help` for usage.\n'],
+    [['serve', '--max-mesage-bytes=5'], 'govc: unknown flag --max-mesage-bytes; did you mean --max-message-bytes?\nRun `govc serve --help` for usage.\n'],
+    [['serve', '--port', '0', '--prot', '1'], 'govc: unknown flag --prot; did you mean --port?\nRun `govc serve --help` for usage.\n'],
+    [['serve', '--verbose'], 'govc: unknown flag --verbose\nRun `govc serve --help` for usage.\n'],
+    [['serve', '-x'], 'govc: unknown flag -x\nRun `govc serve --help` for usage.\n'],
+    [['serv'], 'govc: unknown command "serv"; did you mean serve?\nRun `govc --help` for usage.\n'],
+    [['sevre', '--port', '0'], 'govc: unknown command "sevre"; did you mean serve?\nRun `govc --help` for usage.\n'],
+    [['verison'], 'govc: unknown command "verison"; did you mean version?\nRun `govc --help` for usage.\n'],
+    [['help', 'serv'], 'govc: unknown command "serv"; did you mean serve?\nRun `govc --help` for usage.\n'],
+    [['--verison'], 'govc: unknown flag --verison; did you mean --version?\nRun `govc --help` for usage.\n'],
+    [['--port'], 'govc: unknown flag --port\nRun `govc --help` for usage.\n'],
+  ])('says what %j most likely meant, exit status 2', async (argv, stderr) => {
+    expect(await cli(...argv)).toEqual({ status: 2, stdout: '', stderr });
   });
 
   it.each([
@@ -35,8 +75,8 @@ describe('govc command line', () => {
     [['serve', '--port', '65536'], /--port must be a whole number from 0 to 65535, got "65536"/],
     [['serve', '--port', '-1'], /--port/],
     [['serve', '--port'], /--port/],
-    [['serve', '--memory-limit', '0'], /--memory-limit must be a whole number from 1 to/],
-    [['serve', '--memory-limit', '1GiB'], /--memory-limit must be a whole number/],
+    [['serve', '--memory-limit', '0'], /^govc: --memory-limit must be from 1B to 9007199254740991B, got "0" \(0 bytes\)\n/],
+    [['serve', '--memory-limit', '8388608GiB'], /^govc: --memory-limit "8388608GiB" is more than 9007199254740991 bytes; a size is a whole number of bytes, optionally with a unit/],
     [['serve', '--data-dir', 'x', '--memory-limit', '5'], /--memory-limit bounds the in-memory store; it does not go with --data-dir/],
     [['serve', '--data-dir', ''], /--data-dir must not be empty/],
     [['serve', 'extra'], /Unexpected argument 'extra'/],
@@ -46,8 +86,12 @@ describe('govc command line', () => {
     [['serve', '--tokens', ''], /--tokens must not be empty/],
     [['serve', '--log', 'text'], /--log must be json or off, got "text"/],
     [['serve', '--max-connections', '0'], /--max-connections must be a whole number from 1 to 1000000, got "0"/],
-    [['serve', '--max-header-bytes', '10'], /--max-header-bytes must be a whole number from 1024/],
-    [['serve', '--max-message-bytes', 'lots'], /--max-message-bytes must be a whole number/],
+    [['serve', '--max-header-bytes', '10'], /^govc: --max-header-bytes must be from 1KiB to 1MiB, got "10" \(10 bytes\)\n/],
+    [['serve', '--max-header-bytes', '2MiB'], /^govc: --max-header-bytes must be from 1KiB to 1MiB, got "2MiB" \(2097152 bytes\)\n/],
+    [['serve', '--max-message-bytes', 'lots'], /^govc: --max-message-bytes "lots" is not a number of bytes; a size is a whole number of bytes, optionally with a unit: KiB, MiB, GiB \(1024-based\) or KB, MB, GB \(1000-based\), e\.g\. 16MiB\n/],
+    [['serve', '--max-message-bytes', '16XB'], /^govc: --max-message-bytes "16XB" has an unknown unit "XB"; /],
+    [['serve', '--max-inflated-bytes=-1MiB'], /^govc: --max-inflated-bytes "-1MiB" is negative; /],
+    [['serve', '--max-inflated-bytes', '1.5MiB'], /^govc: --max-inflated-bytes "1\.5MiB" has a fraction/],
     [['serve', '--idle-timeout-ms', '-5'], /--idle-timeout-ms/],
     [['serve', '--max-batch-ops', '1001'], /--max-batch-ops must be a whole number from 1 to 1000, got "1001"/],
     [['serve', '--tokens', '/nonexistent/tokens.json'], /cannot read --tokens \/nonexistent\/tokens\.json: ENOENT/],
@@ -63,7 +107,7 @@ describe('govc command line', () => {
   it('serves from a child process: banner with the real port, curl, SIGTERM exits 0', async () => {
     await using govc = spawnCli(['serve', '--port', '0', '--memory-limit', '2000']);
     const [, url, port, protocols, limit] = await govc.line(banner);
-    expect([Number(port) > 0, protocols, limit]).toEqual([true, 'HTTP/1.1 + h2c', '2000']);
+    expect([Number(port) > 0, protocols, limit]).toEqual([true, 'HTTP/1.1 + h2c', '2KB']);
     expect(govc.stdout().split('\n')).toHaveLength(2); // one line, then the end of it
     expect(await curl(`${url}/healthz`, ['--http2-prior-knowledge'])).toEqual({ status: 200, httpVersion: '2', body: 'ok' });
     const health = await curl(`${url}/v1/Health`, ['--http1.1', '-H', 'content-type: application/json', '-d', '{}']);
@@ -95,8 +139,8 @@ describe('govc command line', () => {
   });
 
   it('logs one JSON line per call with --log json, and applies limit flags', async () => {
-    await using govc = spawnCli(['serve', '--port', '0', '--log', 'json', '--max-message-bytes', '2048', '--max-batch-ops', '2']);
-    const [, url] = await govc.line(/^govc listening on (http:\/\/\S+) /m);
+    await using govc = spawnCli(['serve', '--port', '0', '--log', 'json', '--max-message-bytes', '2KiB', '--max-batch-ops', '2']);
+    const [, url] = await govc.line(/^\{"time":"[^"]+","msg":"listening","url":"(http:\/\/[^"]+)"/m);
     const create = await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"r"}']);
     expect(create.status).toBe(200);
     const big = await curl(`${url}/v1/StoreBlob`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ repo: 'r', content: 'A'.repeat(4_000) })]);
@@ -112,7 +156,8 @@ describe('govc command line', () => {
       .stderr()
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'call');
     expect(calls.map((c) => [c.method, c.code, c.limit])).toEqual([
       ['CreateRepository', 'ok', undefined],
       ['StoreBlob', 'resource_exhausted', 'message_bytes'],
@@ -142,19 +187,22 @@ describe('govc command line', () => {
     try {
       await using first = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
       const firstBanner = await first.line(/^govc listening on (http:\/\/\S+) \(.*\) with store (disk .*)$/m);
-      expect(firstBanner[2]).toContain(dataDir);
+      expect(firstBanner[2]).toBe(`disk (durable): created a new store at ${dataDir}, no auth: loopback only`);
       const url = firstBanner[1]!;
       await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"kept"}']);
       const stored = await curl(`${url}/v1/repos/kept/blobs`, ['-H', 'content-type: application/octet-stream', '--data-binary', 'durable']);
       const { hash } = JSON.parse(stored.body) as { hash: string };
       await using second = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
       expect(await second.exited).toBe(1);
-      expect(second.stderr()).toMatch(/cannot open the store/);
+      expect(second.stderr()).toMatch(
+        new RegExp(`^govc: cannot open the store in ${dataDir}: \\[failed_precondition\\] data directory ${dataDir} is in use by another running govc store \\(lock .*, held by pid ${first.child.pid}\\)\n$`),
+      );
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
 
       await using again = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
-      const [, againUrl] = await again.line(/^govc listening on (http:\/\/\S+) /m);
+      const [, againUrl, store] = await again.line(/^govc listening on (http:\/\/\S+) \(.*\) with store (disk .*)$/m);
+      expect(store).toBe(`disk (durable): opened the store at ${dataDir} (1 repository), no auth: loopback only`);
       expect((await curl(`${againUrl}/v1/repos/kept/blobs/${hash}`, [])).body).toBe('durable');
       again.child.kill('SIGTERM');
       expect(await again.exited).toBe(0);

@@ -59,6 +59,30 @@ describe('MetricsRegistry', () => {
     expect(() => counter.labels('x').inc(-1)).toThrow(RangeError);
   });
 
+  it('renders a histogram without labels with `le` as its only label', () => {
+    const registry = new MetricsRegistry();
+    registry.histogram({ name: 'pause_seconds', help: 'Pauses.', buckets: [0.5] }).labels().observe(0.25);
+    expect(registry.render()).toBe(
+      '# HELP pause_seconds Pauses.\n# TYPE pause_seconds histogram\n' +
+        'pause_seconds_bucket{le="0.5"} 1\npause_seconds_bucket{le="+Inf"} 1\npause_seconds_sum 0.25\npause_seconds_count 1\n',
+    );
+  });
+
+  it('runs each onScrape collector once per render, before any metric renders', () => {
+    const registry = new MetricsRegistry();
+    const calls: string[] = [];
+    registry.gauge({ name: 'first', help: 'First.', collect: () => calls.push('first') });
+    let value = 0;
+    const second = registry.gauge({ name: 'second', help: 'Second.' });
+    registry.onScrape(() => {
+      calls.push('collector');
+      second.labels().set(++value);
+    });
+    expect(registry.render()).toContain('second 1\n');
+    expect(calls).toEqual(['collector', 'first']);
+    expect(registry.render()).toContain('second 2\n');
+  });
+
   it('brings a gauge up to date with its collect function at each scrape', () => {
     const registry = new MetricsRegistry();
     let size = 1;

@@ -3,6 +3,7 @@ import { createHttpBinding } from '@govc/transport-http';
 import { describe, expect, it } from 'vitest';
 import { createServerMetrics } from '../src/index.js';
 import { registerIdempotencyMetrics } from '../src/metrics/idempotency-metrics.js';
+import { limitNames } from '../src/metrics/limit-names.js';
 import { h1, h2, h2Session, sleep } from './fixtures/clients.js';
 import { echoBinding } from './fixtures/echo-binding.js';
 import { startServer } from './fixtures/test-server.js';
@@ -44,6 +45,14 @@ describe('/metrics', () => {
     const busy = () => /govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/.test(metrics.registry.render());
     for (let i = 0; i < 100 && busy(); i++) await sleep(10);
     expect(metrics.registry.render()).not.toMatch(/govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/);
+  });
+
+  it('shows every limit at 0 on a fresh server\'s first scrape, before any client hit one', async () => {
+    await using s = await startServer();
+    const text = (await h1(`${s.url}/metrics`)).body;
+    for (const limit of limitNames) expect(sample(text, `govc_limit_hits_total{limit="${limit}"}`), limit).toBe(0);
+    const shown = text.split('\n').filter((line) => line.startsWith('govc_limit_hits_total{'));
+    expect(shown).toHaveLength(limitNames.length);
   });
 
   it('counts idempotency outcomes forgotten inside their window, read from the service at each scrape', async () => {

@@ -22,8 +22,8 @@ describe('resolveServerOptions', () => {
   });
 
   it('refuses numbers that make no sense, naming the option', () => {
-    expect(() => resolveServerOptions({ port: 70_000 })).toThrow('port must be at most 65535');
-    expect(() => resolveServerOptions({ port: -1 })).toThrow('port must be a non-negative integer');
+    expect(() => resolveServerOptions({ port: 70_000 })).toThrow('port must be an integer >= 0 and <= 65535, got 70000');
+    expect(() => resolveServerOptions({ port: -1 })).toThrow('port must be an integer >= 0 and <= 65535, got -1');
     expect(() => resolveServerOptions({ timeouts: { idleMs: 1.5 } })).toThrow('timeouts.idleMs');
     expect(() => resolveServerOptions({ http2: { maxConcurrentStreams: NaN } })).toThrow('http2.maxConcurrentStreams');
     expect(() => resolveServerOptions({ timeouts: { headersMs: 2_000, requestMs: 1_000 } })).toThrow('timeouts.headersMs (2000) cannot exceed timeouts.requestMs (1000)');

@@ -1,5 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { classifyFirstBytes, http2Preface } from '../src/listener/sniff-protocol.js';
+import { classifyFirstBytes, http2Preface, sniffProtocol } from '../src/listener/sniff-protocol.js';
 
 describe('classifyFirstBytes', () => {
   it('says h2 only for the whole 24-byte preface', () => {
@@ -15,5 +16,33 @@ describe('classifyFirstBytes', () => {
     expect(classifyFirstBytes(Buffer.from('PRI * HTTP/1.1\r\n'))).toBe('http/1.1');
     expect(classifyFirstBytes(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\r'))).toBe('http/1.1');
     expect(classifyFirstBytes(Buffer.from([0x16, 0x03, 0x01]))).toBe('http/1.1'); // a TLS ClientHello: HTTP/1.1 rejects it
+  });
+});
+
+describe('sniffProtocol', () => {
+  it('reads until the classifier decides, then puts every byte back for the next reader', async () => {
+    const socket = new PassThrough();
+    const seen: number[] = [];
+    const verdict = new Promise<string | undefined>((resolve) => {
+      function atFour(bytes: Uint8Array): string | undefined {
+        seen.push(bytes.length);
+        return bytes.length >= 4 ? 'four' : undefined;
+      }
+      sniffProtocol(socket, 0, atFour, resolve);
+    });
+    socket.write('ab');
+    await new Promise((resolve) => setImmediate(resolve));
+    socket.write('cdef');
+    expect(await verdict).toBe('four');
+    expect(seen).toEqual([2, 6]);
+    expect(String(socket.read())).toBe('abcdef');
+  });
+
+  it('gives undefined and destroys the socket when it ends before the classifier decided', async () => {
+    const socket = new PassThrough();
+    const verdict = new Promise<string | undefined>((resolve) => sniffProtocol(socket, 0, () => undefined, resolve));
+    socket.end('G');
+    expect(await verdict).toBeUndefined();
+    expect(socket.destroyed).toBe(true);
   });
 });

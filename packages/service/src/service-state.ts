@@ -1,10 +1,10 @@
 import { GovcError, type HandlerContext } from '@govc/core';
 import { IdempotencyMemory, type IdempotencyOptions } from './idempotency/idempotency-memory.js';
 import { checkDeadline } from './model/check-progress.js';
-import { KeyedLock } from './model/keyed-lock.js';
 import { noDurableOutcome, type DurableOutcome, type OpContext } from './model/op-context.js';
 import { directRefView, type RefView } from './refs/ref-view.js';
 import type { Storage } from './store/storage.js';
+import { KeyedLock } from './util/keyed-lock.js';
 import { checkRepoName } from './validation/repo-name.js';
 import { RefEventLog } from './watch/ref-event-log.js';
 
@@ -80,7 +80,7 @@ export class ServiceState {
 
   /** Checks the name, finds the repository (`not_found`) and builds the context of one call in it. */
   async open(repo: string, call: HandlerContext): Promise<OpContext> {
-    checkRepoName(repo);
+    checkCallRepo(repo, call);
     checkDeadline(call);
     const record = await this.store.getRepository(repo);
     if (!record) throw new GovcError('not_found', `repository ${JSON.stringify(repo)} not found`);
@@ -137,4 +137,10 @@ export class ServiceState {
     for (const repo of [...this.#repos.keys()]) this.drop(repo);
     await this.store.close();
   }
+}
+
+/** Checks a call's repository name and, once it passed, notes it for the call's log line. */
+export function checkCallRepo(repo: string, call: HandlerContext): void {
+  checkRepoName(repo);
+  if (call.facts) call.facts.repo = repo;
 }

@@ -1,3 +1,4 @@
+import { optionValue } from '../options/option-value.js';
 import type { ConformanceCapabilities } from './kit.js';
 
 const MiB = 1024 * 1024;
@@ -20,11 +21,8 @@ export function resolveCapabilities(declared: ConformanceCapabilities): Required
     ...declared,
   };
   for (const name of ['largeMessageBytes', 'maxReadAheadBytes'] as const) {
-    const value = resolved[name];
     const { min, max } = capabilityBounds[name];
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new RangeError(`conformance capability ${name} must be an integer from ${min} to ${max} bytes, not ${value}`);
-    }
+    optionValue(`conformance capability ${name}`, resolved[name], undefined, { min, max, integer: true });
   }
   return resolved;
 }

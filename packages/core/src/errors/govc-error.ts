@@ -13,6 +13,10 @@ export interface GovcErrorOptions {
   readonly limit?: string;
 }
 
+// Shared by every copy of this module (two installed versions of core, a bundle next to a
+// package), so that `instanceof GovcError` holds for an error made by any of them.
+const kGovcError = Symbol.for('govc.GovcError');
+
 /**
  * The one error class of govc. Every failure a caller sees is a `GovcError` with a code of the
  * closed set, on every transport.
@@ -32,6 +36,18 @@ export class GovcError extends Error {
     this.rawMessage = message;
     this.retryAfterMs = options.retryAfterMs;
     this.limit = options.limit;
+  }
+
+  /** Whether `value` is a `GovcError` made by any copy of this module (see `kGovcError`). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses inherit this method: for them, the ordinary prototype-chain test.
+    if (this !== GovcError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (typeof value !== 'object' || value === null) return false;
+    try {
+      return (value as { [kGovcError]?: unknown })[kGovcError] === true;
+    } catch {
+      return false; // a Proxy whose get trap throws is no GovcError, and `from` must never throw
+    }
   }
 
   /**
@@ -68,6 +84,8 @@ export class GovcError extends Error {
     return new GovcError(fallback, 'malformed error body');
   }
 }
+
+Object.defineProperty(GovcError.prototype, kGovcError, { value: true });
 
 // String() throws for a null-prototype object or a throwing toString; `from` must never throw.
 function describe(value: unknown): string {

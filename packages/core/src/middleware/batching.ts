@@ -8,7 +8,7 @@ import type { CallHeaders } from '../transport.js';
 import { createBatchLoader, type BatchLoader } from './batch-loader.js';
 import { idempotencyKeyHeader } from './idempotency-key.js';
 import type { Middleware, Next, Reply, UnaryCall } from './middleware.js';
-import { atLeast } from './option-check.js';
+import { optionValue } from '../options/option-value.js';
 
 /** Options of `batching`. */
 export interface BatchingOptions {
@@ -125,9 +125,9 @@ export function estimateSize(value: unknown): number {
 
 function resolveOptions(options: BatchingOptions): ResolvedBatchingOptions {
   return {
-    maxItems: atLeast('maxItems', options.maxItems ?? 100, 1),
-    maxBytes: atLeast('maxBytes', options.maxBytes ?? 1024 * 1024, 1),
-    windowMs: atLeast('windowMs', options.windowMs ?? 0, 0),
+    maxItems: optionValue('maxItems', options.maxItems, 100, { min: 1, integer: true }),
+    maxBytes: optionValue('maxBytes', options.maxBytes, 1024 * 1024, { min: 1, integer: true }),
+    windowMs: optionValue('windowMs', options.windowMs, 0, { min: 0 }),
   };
 }
 

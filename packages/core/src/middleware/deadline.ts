@@ -1,6 +1,6 @@
 import { GovcError } from '../errors/govc-error.js';
 import type { Middleware } from './middleware.js';
-import { positive } from './option-check.js';
+import { optionValue } from '../options/option-value.js';
 
 /** Options of `deadline`. */
 export interface DeadlineOptions {
@@ -19,7 +19,7 @@ export interface DeadlineOptions {
  * reaching the rest of the chain. A deadline the call already has is never changed.
  */
 export function deadline(options: DeadlineOptions): Middleware {
-  const timeoutMs = positive('timeoutMs', options.timeoutMs);
+  const timeoutMs = optionValue('timeoutMs', options.timeoutMs, undefined, { above: 0 });
   return function deadlineMiddleware(next) {
     return function deadlineCall(call) {
       const now = Date.now();

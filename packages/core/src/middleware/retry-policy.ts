@@ -2,7 +2,7 @@ import type { ErrorCode } from '../errors/code.js';
 import type { GovcError } from '../errors/govc-error.js';
 import { idempotencyKeyHeader } from './idempotency-key.js';
 import type { UnaryCall } from './middleware.js';
-import { atLeast, positive } from './option-check.js';
+import { optionValue } from '../options/option-value.js';
 
 /** The retry budget: retries may be at most `ratio` of the calls plus `minRetries`, over a sliding window. */
 export interface RetryBudgetOptions {
@@ -115,9 +115,9 @@ function createWindowedCounter(windowMs: number, now: () => number): { add(): vo
 
 /** Creates a retry budget: retries in the window stay at most `ratio × calls + minRetries`. */
 export function createRetryBudget(options: RetryBudgetOptions = {}, now: () => number = Date.now): RetryBudget {
-  const ratio = atLeast('budget.ratio', options.ratio ?? 0.2, 0);
-  const minRetries = atLeast('budget.minRetries', options.minRetries ?? 3, 0);
-  const windowMs = positive('budget.windowMs', options.windowMs ?? 10_000);
+  const ratio = optionValue('budget.ratio', options.ratio, 0.2, { min: 0 });
+  const minRetries = optionValue('budget.minRetries', options.minRetries, 3, { min: 0, integer: true });
+  const windowMs = optionValue('budget.windowMs', options.windowMs, 10_000, { above: 0 });
   const calls = createWindowedCounter(windowMs, now);
   const retries = createWindowedCounter(windowMs, now);
   return {
@@ -139,12 +139,11 @@ export function backoffCeiling(retry: number, baseDelayMs: number, maxDelayMs: n
 
 function resolve(options: RetryPolicyOptions): ResolvedRetryPolicyOptions {
   const now = options.now ?? Date.now;
-  const maxAttempts = atLeast('maxAttempts', options.maxAttempts ?? 3, 1);
-  if (!Number.isInteger(maxAttempts)) throw new RangeError(`maxAttempts must be an integer, got ${maxAttempts}`);
+  const maxAttempts = optionValue('maxAttempts', options.maxAttempts, 3, { min: 1, integer: true });
   return {
     maxAttempts,
-    baseDelayMs: atLeast('baseDelayMs', options.baseDelayMs ?? 100, 0),
-    maxDelayMs: atLeast('maxDelayMs', options.maxDelayMs ?? 5_000, 0),
+    baseDelayMs: optionValue('baseDelayMs', options.baseDelayMs, 100, { min: 0 }),
+    maxDelayMs: optionValue('maxDelayMs', options.maxDelayMs, 5_000, { min: 0 }),
     retryableCodes: new Set(options.retryableCodes ?? ['unavailable']),
     budget: createRetryBudget(options.budget, now),
     random: options.random ?? Math.random,

@@ -15,6 +15,14 @@ export interface ServedCall {
   readonly bytesOut: number;
   /** The limit the call hit, when its error enforced one (`GovcError.limit`). */
   readonly limit?: string | undefined;
+  /** The HTTP version the call came over, for bindings on HTTP. */
+  readonly httpVersion?: '1.1' | '2' | undefined;
+  /** The peer's IP address, when the socket still knows it. */
+  readonly remoteAddress?: string | undefined;
+  /** The repository the call acted in, when its handler noted one (`HandlerContext.facts`). */
+  readonly repo?: string | undefined;
+  /** The name of the caller's token, when the server authenticated one. */
+  readonly caller?: string | undefined;
 }
 
 /** Hears about every call a binding served. */

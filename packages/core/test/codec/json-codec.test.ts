@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BatchOperationsRequest,
-  BatchOperationsResponse,
-  Blob,
-  CommitRequest,
-  DataChunk,
-  HasObjectsRequest,
-  HealthResponse,
-  ListRepositoriesResponse,
-  Repository,
-  StoreBlobRequest,
-  checkMessage,
-  jsonCodec,
-  type MessageDescriptor,
-} from '../../src/index.js';
+import { BatchOperationsRequest, BatchOperationsResponse, Blob, CommitRequest, DataChunk, HasObjectsRequest, HealthResponse, ListRepositoriesResponse, Repository, StoreBlobRequest, jsonCodec, type MessageDescriptor } from '../../src/index.js';
+import { checkMessage } from '../../src/protocol/index.js';
 import { expectInvalid } from '../errors/expect-govc-error.js';
 import { allByteValues, batchRequest, batchResponse, commitRequest, hash, pseudoRandomBytes, samples } from './samples.js';
 

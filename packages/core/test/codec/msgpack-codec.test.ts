@@ -1,26 +1,7 @@
 import { decode as referenceDecode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import {
-  BatchOperationsResponse,
-  Blob,
-  BlobRef,
-  CommitRequest,
-  DataChunk,
-  Empty,
-  ErrorDetail,
-  HasObjectsRequest,
-  HasObjectsResponse,
-  HealthResponse,
-  Person,
-  RepoRequest,
-  Repository,
-  StoreBlobRequest,
-  UploadBlobChunk,
-  checkMessage,
-  jsonCodec,
-  msgpackCodec,
-  type MessageDescriptor,
-} from '../../src/index.js';
+import { BatchOperationsResponse, Blob, BlobRef, CommitRequest, DataChunk, Empty, ErrorDetail, HasObjectsRequest, HasObjectsResponse, HealthResponse, Person, RepoRequest, Repository, StoreBlobRequest, UploadBlobChunk, jsonCodec, msgpackCodec, type MessageDescriptor } from '../../src/index.js';
+import { checkMessage } from '../../src/protocol/index.js';
 import { expectInvalid } from '../errors/expect-govc-error.js';
 import { fixstr, hex, sameBytes, toHex } from './raw-bytes.js';
 import { allByteValues, commitRequest, hash, pseudoRandomBytes, samples } from './samples.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeFromHttpStatus, errorCodes, grpcStatusOf, httpStatusOf, isErrorCode, type ErrorCode } from '../../src/index.js';
+import { errorCodes, isErrorCode, type ErrorCode } from '../../src/index.js';
+import { codeFromHttpStatus, grpcStatusOf, httpStatusOf } from '../../src/protocol/index.js';
 
 // Connect's table (connectrpc.com/docs/protocol#error-codes) and gRPC's status numbers.
 const expected: ReadonlyArray<[ErrorCode, number, number]> = [

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GovcError, errorCodes } from '../../src/index.js';
 
 describe('GovcError', () => {
@@ -12,6 +12,26 @@ describe('GovcError', () => {
     expect(error.message).toBe('[not_found] no such repository');
     expect(error.stack?.split('\n')[0]).toBe('GovcError: [not_found] no such repository');
     expect(String(error)).toBe('GovcError: [not_found] no such repository');
+  });
+
+  it('is recognised across two loaded copies of core, and nothing else passes for it', async () => {
+    vi.resetModules();
+    const other = await import('../../src/errors/govc-error.js');
+    expect(other.GovcError).not.toBe(GovcError);
+    const fromOther = new other.GovcError('not_found', 'made by the other copy');
+    expect(fromOther).toBeInstanceOf(GovcError);
+    expect(new GovcError('internal', 'x')).toBeInstanceOf(other.GovcError);
+    expect(GovcError.from(fromOther)).toBe(fromOther);
+    for (const impostor of [new Error('x'), { code: 'not_found', message: 'x' }, Object.create(Error.prototype), null, 'GovcError']) {
+      expect(impostor instanceof GovcError).toBe(false);
+    }
+  });
+
+  it('leaves a subclass its own instanceof test (regression: every GovcError passed for any subclass)', () => {
+    class Narrower extends GovcError {}
+    expect(new GovcError('internal', 'x')).not.toBeInstanceOf(Narrower);
+    expect(new Narrower('internal', 'x')).toBeInstanceOf(Narrower);
+    expect(new Narrower('internal', 'x')).toBeInstanceOf(GovcError);
   });
 
   it('prints only the code when the message is empty', () => {

@@ -1,22 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  BatchOperationsRequest,
-  BatchOperationsResponse,
-  Blob,
-  BlobRef,
-  CommitRequest,
-  DataChunk,
-  Empty,
-  HasObjectsRequest,
-  HasObjectsResponse,
-  Person,
-  RepoRequest,
-  Repository,
-  StoreBlobRequest,
-  UploadBlobChunk,
-  checkMessage,
-  type MessageDescriptor,
-} from '../../src/index.js';
+import { BatchOperationsRequest, BatchOperationsResponse, Blob, BlobRef, CommitRequest, DataChunk, Empty, HasObjectsRequest, HasObjectsResponse, Person, RepoRequest, Repository, StoreBlobRequest, UploadBlobChunk, type MessageDescriptor } from '../../src/index.js';
+import { checkMessage } from '../../src/protocol/index.js';
 import { allMessageTypes, commitRequest, hash, samples } from '../codec/samples.js';
 import { expectInvalid } from '../errors/expect-govc-error.js';
 

@@ -1,17 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  CommitRequest,
-  dynamic,
-  message,
-  nested,
-  optional,
-  repeated,
-  scalar,
-  type BatchOperation,
-  type Blob,
-  type MessageOf,
-  type Person,
-} from '../../src/index.js';
+import { CommitRequest, type BatchOperation, type Blob, type MessageOf, type Person } from '../../src/index.js';
+import { dynamic, message, nested, optional, repeated, scalar } from '../../src/schema/message.js';
 
 const Inner = message('test.Inner', { flag: scalar(1, 'bool') });
 const Outer = message('test.Outer', {

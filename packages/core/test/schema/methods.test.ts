@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as m from '../../src/schema/messages.js';
-import { findMethod, govcMethods, govcServiceName, type AnyMethod, type MessageDescriptor, type MethodKind } from '../../src/index.js';
+import { govcMethods, govcServiceName, type AnyMethod, type MessageDescriptor, type MethodKind } from '../../src/index.js';
+import { findMethod } from '../../src/protocol/index.js';
 import { allMessageTypes } from '../codec/samples.js';
 
 const methods: AnyMethod[] = Object.values(govcMethods);

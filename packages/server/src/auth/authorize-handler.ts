@@ -14,6 +14,7 @@ function asCaller(context: HandlerContext, principal: Principal | undefined): Ha
     deadline: context.deadline,
     headers: context.headers,
     caller: principal?.name ?? '',
+    facts: context.facts,
   };
 }
 
@@ -22,10 +23,13 @@ function repoOf(message: unknown): string {
   return typeof repo === 'string' ? repo : '';
 }
 
-/** The principal of the call, or `unauthenticated`. */
+/** The principal of the call (noted for its log line, so a refusal names whom it refused), or `unauthenticated`. */
 function authenticate(policy: AccessPolicy, context: HandlerContext): Principal {
   const principal = policy.authenticate(context.headers.authorization);
-  if (principal) return principal;
+  if (principal) {
+    if (context.facts) context.facts.caller = principal.name;
+    return principal;
+  }
   throw credentialError(context.headers.authorization);
 }
 

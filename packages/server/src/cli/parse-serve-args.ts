@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GovcError } from '@govc/core';
 import { parseTokenGrants, type TokenGrant } from '../auth/access-grants.js';
 import { isLoopbackName } from '../routing/loopback-guard.js';
+import { byteSizeSyntax, formatByteSize, parseByteSize } from './byte-size.js';
+import { closestName } from './did-you-mean.js';
 import { UsageError } from './usage-error.js';
 
 /** What `govc serve` was asked for, checked. */
@@ -36,19 +38,36 @@ export interface ServeArgs {
   };
 }
 
-/** The numeric limit flags: flag name, field of `ServeArgs.limits`, smallest and largest value. */
+/**
+ * The numeric limit flags: flag name, field of `ServeArgs.limits`, smallest and largest value,
+ * and whether the value is a byte size (which takes units, see `parseByteSize`) or a count.
+ */
 const limitFlags = [
-  ['max-connections', 'maxConnections', 1, 1_000_000],
-  ['max-header-bytes', 'maxHeaderBytes', 1_024, 1024 ** 2],
-  ['max-streams', 'maxStreams', 1, 10_000],
-  ['max-message-bytes', 'maxMessageBytes', 1_024, 2 * 1024 ** 3],
-  ['max-inflated-bytes', 'maxInflatedBytes', 1_024, 2 * 1024 ** 3],
-  ['max-batch-ops', 'maxBatchOps', 1, 1_000],
-  ['idle-timeout-ms', 'idleTimeoutMs', 0, 86_400_000],
-  ['headers-timeout-ms', 'headersTimeoutMs', 0, 3_600_000],
-  ['request-timeout-ms', 'requestTimeoutMs', 0, 86_400_000],
+  ['max-connections', 'maxConnections', 1, 1_000_000, 'count'],
+  ['max-header-bytes', 'maxHeaderBytes', 1_024, 1024 ** 2, 'size'],
+  ['max-streams', 'maxStreams', 1, 10_000, 'count'],
+  ['max-message-bytes', 'maxMessageBytes', 1_024, 2 * 1024 ** 3, 'size'],
+  ['max-inflated-bytes', 'maxInflatedBytes', 1_024, 2 * 1024 ** 3, 'size'],
+  ['max-batch-ops', 'maxBatchOps', 1, 1_000, 'count'],
+  ['idle-timeout-ms', 'idleTimeoutMs', 0, 86_400_000, 'count'],
+  ['headers-timeout-ms', 'headersTimeoutMs', 0, 3_600_000, 'count'],
+  ['request-timeout-ms', 'requestTimeoutMs', 0, 86_400_000, 'count'],
 ] as const;
 
+/** Every flag of `govc serve`, as `node:util` `parseArgs` wants them. */
+const serveOptions = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'memory-limit': { type: 'string' },
+  'data-dir': { type: 'string' },
+  tokens: { type: 'string' },
+  log: { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  ...(Object.fromEntries(limitFlags.map(([flag]) => [flag, { type: 'string' }])) as Record<(typeof limitFlags)[number][0], { type: 'string' }>),
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
 
 /** The grants of `--tokens FILE`, else of `GOVC_TOKENS`, else none. */
 function loadTokens(file: string | undefined, env: Readonly<Record<string, string | undefined>>): TokenGrant[] | undefined {
@@ -79,11 +98,33 @@ export const defaultPort = 8080;
 /** The in-memory store's bound unless `--memory-limit` says otherwise: 1 GiB, as the store's own default. */
 export const defaultMemoryLimit = 1024 ** 3;
 
-/** A whole number of at most `max`, or a `UsageError` naming the flag. */
+/** A whole number from `min` to `max`, or a `UsageError` naming the flag. */
 function wholeNumber(flag: string, value: string, min: number, max: number): number {
   const number = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(number >= min && number <= max)) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return number;
+}
+
+/** A byte size (`16MiB`, `4096`) from `min` to `max`, or a `UsageError` naming the flag, the value and what is wrong with it. */
+function byteSize(flag: string, value: string, min: number, max: number): number {
+  const parsed = parseByteSize(value);
+  if (!parsed.ok) throw new UsageError(`--${flag} ${JSON.stringify(value)} ${parsed.reason}; a size is ${byteSizeSyntax}`);
+  if (parsed.bytes < min || parsed.bytes > max) {
+    throw new UsageError(`--${flag} must be from ${formatByteSize(min)} to ${formatByteSize(max)}, got ${JSON.stringify(value)} (${parsed.bytes} bytes)`);
+  }
+  return parsed.bytes;
+}
+
+/**
+ * The message for the first flag of `args` that `govc serve` does not have, with the known flag
+ * it most likely meant; parsing leniently again is the one way to learn which flag it was.
+ */
+function unknownFlag(args: readonly string[]): string | undefined {
+  const { tokens } = parseArgs({ args: [...args], options: serveOptions, strict: false, allowPositionals: true, tokens: true });
+  const unknown = tokens.find((token) => token.kind === 'option' && !Object.hasOwn(serveOptions, token.name));
+  if (unknown?.kind !== 'option') return undefined;
+  const suggestion = unknown.rawName.startsWith('--') ? closestName(unknown.name, Object.keys(serveOptions)) : undefined;
+  return `unknown flag ${unknown.rawName}${suggestion === undefined ? '' : `; did you mean --${suggestion}?`}`;
 }
 
 function readPem(flag: string, path: string): Buffer {
@@ -111,26 +152,10 @@ function loadTls(certPath: string | undefined, keyPath: string | undefined): Ser
 export function parseServeArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeArgs {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'memory-limit': { type: 'string' },
-        'data-dir': { type: 'string' },
-        tokens: { type: 'string' },
-        log: { type: 'string' },
-        'cors-origin': { type: 'string', multiple: true },
-        ...Object.fromEntries(limitFlags.map(([flag]) => [flag, { type: 'string' as const }])),
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args: [...args], options: serveOptions, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownFlag(args) : undefined;
+    throw new UsageError(unknown ?? (error as Error).message);
   }
   const help = values.help === true;
   if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined, logCalls: false, corsOrigins: [], limits: {} };
@@ -141,9 +166,9 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
   const log = values.log ?? 'off';
   if (log !== 'json' && log !== 'off') throw new UsageError(`--log must be json or off, got ${JSON.stringify(log)}`);
   const limits: Record<string, number> = {};
-  for (const [flag, field, min, max] of limitFlags) {
-    const value = (values as Record<string, string | boolean | undefined>)[flag];
-    if (typeof value === 'string') limits[field] = wholeNumber(flag, value, min, max);
+  for (const [flag, field, min, max, kind] of limitFlags) {
+    const value = values[flag];
+    if (value !== undefined) limits[field] = kind === 'size' ? byteSize(flag, value, min, max) : wholeNumber(flag, value, min, max);
   }
   const dataDir = values['data-dir'];
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
@@ -160,7 +185,7 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     port: values.port === undefined ? defaultPort : wholeNumber('port', values.port, 0, 65_535),
     host,
     tls: loadTls(values['tls-cert'], values['tls-key']),
-    memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : wholeNumber('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
+    memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : byteSize('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
     dataDir,
     tokens,
     logCalls: log === 'json',

@@ -3,9 +3,7 @@ import type { ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
-
-/** The HTTP version a connection speaks, once its first bytes or ALPN said so. */
-export type HttpVersion = '1.1' | '2';
+import type { HttpVersion } from './http-version.js';
 
 /** One accepted TCP connection and what the server knows about it. */
 export interface Connection {

@@ -1,4 +1,4 @@
-import { familyHeader, formatLabels, formatValue } from './exposition.js';
+import { familyHeader, formatValue } from './exposition.js';
 import { MetricFamily, type MetricOptions } from './metric-family.js';
 
 /** One histogram series. */
@@ -45,6 +45,8 @@ class Buckets implements HistogramSeries {
 /** A Prometheus histogram: counts of observations per bucket, their sum and count. */
 export class Histogram extends MetricFamily<HistogramSeries> {
   readonly #bounds: readonly number[];
+  /** Each bucket's `le` value as rendered, `+Inf` last: the same for every series and scrape. */
+  readonly #les: readonly string[];
 
   constructor(options: HistogramOptions) {
     super(options);
@@ -53,6 +55,7 @@ export class Histogram extends MetricFamily<HistogramSeries> {
       if (!(options.buckets[i]! > options.buckets[i - 1]!)) throw new TypeError(`${options.name}: buckets must ascend`);
     }
     this.#bounds = options.buckets.filter((bound) => bound !== Infinity);
+    this.#les = [...this.#bounds, Infinity].map(formatValue);
   }
 
   protected create(): HistogramSeries {
@@ -61,14 +64,14 @@ export class Histogram extends MetricFamily<HistogramSeries> {
 
   render(): string {
     let text = familyHeader(this.name, this.help, 'histogram');
-    const names = [...this.labelNames, 'le'];
-    for (const { labels, formatted, series } of this.entries()) {
+    for (const { formatted, series } of this.entries()) {
       const { counts, count, sum } = series as Buckets;
+      // The series' own labels, then `le`: its label set with the closing brace left open.
+      const bucket = `${this.name}_bucket${formatted === '' ? '{' : `${formatted.slice(0, -1)},`}le="`;
       let cumulative = 0;
-      for (let i = 0; i <= this.#bounds.length; i++) {
+      for (let i = 0; i < this.#les.length; i++) {
         cumulative += counts[i]!;
-        const le = formatValue(this.#bounds[i] ?? Infinity);
-        text += `${this.name}_bucket${formatLabels(names, [...labels, le])} ${cumulative}\n`;
+        text += `${bucket}${this.#les[i]!}"} ${cumulative}\n`;
       }
       text += `${this.name}_sum${formatted} ${formatValue(sum)}\n${this.name}_count${formatted} ${count}\n`;
     }

@@ -1,12 +1,17 @@
 import type { CallObserver, ServedCall } from '@govc/core/node';
 import type { Counter, CounterSeries } from './counter.js';
 import type { Gauge } from './gauge.js';
+import { registerBuildInfo } from './build-info.js';
 import { latencyBuckets, type Histogram, type HistogramSeries } from './histogram.js';
+import { limitNames } from './limit-names.js';
 import { MetricsRegistry } from './metrics-registry.js';
+import { registerProcessMetrics } from './process-metrics.js';
+import { registerRuntimeMonitor, type RuntimeMonitor } from './runtime-monitor.js';
 
 /**
  * The server's metrics: what the listener counts (connections by HTTP version, requests in
- * flight) and what bindings report through `observer` (calls per protocol and method).
+ * flight), what bindings report through `observer` (calls per protocol and method), the build,
+ * and the process and Node.js runtime series of prom-client's default collectors.
  */
 export interface ServerMetrics {
   /** Everything `/metrics` shows; add more metrics to it freely. */
@@ -21,10 +26,12 @@ export interface ServerMetrics {
   readonly requestsInFlight: Gauge;
   /** `govc_http_requests_total{http,route}`: requests by HTTP version and what served them (a binding's name, `healthz`, `metrics`, `not_found`, `wrong_version`, `refused`). */
   readonly httpRequests: Counter;
-  /** `govc_limit_hits_total{limit}`: a client hit a limit (`connections`, `header_bytes`, `headers_timeout`, `sniff_timeout`, `message_bytes`, …). */
+  /** `govc_limit_hits_total{limit}`: a client hit a limit; every one of `limitNames` is there from the start, at 0. */
   readonly limitHits: Counter;
   /** `govc_auth_failures_total{code}`: calls refused `unauthenticated` or `permission_denied`. */
   readonly authFailures: Counter;
+  /** Feeds `nodejs_eventloop_lag_*` and `nodejs_gc_duration_seconds`; a server starts it while it listens. */
+  readonly runtime: RuntimeMonitor;
 }
 
 /** The per-call series of one (protocol, method), looked up once per pair. */
@@ -40,6 +47,7 @@ const maxCachedCalls = 1000;
 
 /** Creates the server's metrics in `registry` (default: a new one). */
 export function createServerMetrics(registry: MetricsRegistry = new MetricsRegistry()): ServerMetrics {
+  registerBuildInfo(registry);
   const callLabels = ['protocol', 'method'];
   const requests = registry.counter({ name: 'govc_requests_total', help: 'Calls served, by wire protocol and method.', labelNames: callLabels });
   const errors = registry.counter({
@@ -65,6 +73,9 @@ export function createServerMetrics(registry: MetricsRegistry = new MetricsRegis
     limitHits: registry.counter({ name: 'govc_limit_hits_total', help: 'Times a client hit a limit, by limit.', labelNames: ['limit'] }),
     authFailures: registry.counter({ name: 'govc_auth_failures_total', help: 'Calls refused by auth, by code (unauthenticated, permission_denied).', labelNames: ['code'] }),
   };
+  for (const limit of limitNames) metrics.limitHits.labels(limit);
+  registerProcessMetrics(registry);
+  const runtime = registerRuntimeMonitor(registry);
 
   const byCall = new Map<string, CallSeries>();
   function callSeries(protocol: string, method: string): CallSeries {
@@ -85,6 +96,7 @@ export function createServerMetrics(registry: MetricsRegistry = new MetricsRegis
 
   return {
     ...metrics,
+    runtime,
     // Never throws into the binding that reports: odd numbers (negative, NaN) are skipped.
     observer: function observeCall(call: ServedCall): void {
       const series = callSeries(call.protocol, call.method);

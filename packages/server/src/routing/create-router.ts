@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { GovcError, httpStatusOf } from '@govc/core';
+import { GovcError } from '@govc/core';
+import { httpStatusOf } from '@govc/core/protocol';
 import type { HttpBinding } from '@govc/core/node';
-import type { HttpVersion } from '../listener/connection-tracker.js';
+import type { HttpVersion } from '../listener/http-version.js';
 import type { CounterSeries } from '../metrics/counter.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { builtinReply, builtinRouteOf, notFoundReply, type BuiltinRoute } from './builtin-routes.js';

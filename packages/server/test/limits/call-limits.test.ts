@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { createGovcService } from '@govc/service';
 import { createHttpBinding } from '@govc/transport-http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCallLog, observeAll } from '../../src/logging/call-log.js';
 import { createServerMetrics } from '../../src/index.js';
-import { h1 } from '../fixtures/clients.js';
+import { h1, h2, h2Session } from '../fixtures/clients.js';
 import { startServer } from '../fixtures/test-server.js';
 
 const json = { 'content-type': 'application/json' };
@@ -42,6 +42,36 @@ describe('call limits, their metrics and the call log', () => {
     expect(entries[1]).toMatchObject({ method: 'StoreBlob', code: 'resource_exhausted', limit: 'message_bytes' });
     expect(typeof entries[0]!.ms).toBe('number');
     expect(lines.join('')).not.toContain('secret-token');
+  });
+
+  it('logs the HTTP version, the repository, the token name and the peer of each call, never the token', async () => {
+    const lines: string[] = [];
+    const { authorizeHandler, createAccessPolicy, parseTokenGrants } = await import('../../src/index.js');
+    const policy = createAccessPolicy(parseTokenGrants(JSON.stringify({ tokens: [{ name: 'ci', token: 'ci-token-0123456789', repos: { '*': 'admin' } }] }), 't'));
+    const observer = createCallLog((line) => lines.push(line), () => 0);
+    await using s = await startServer({ accessPolicy: policy, bindings: [createHttpBinding(authorizeHandler(createGovcService(), policy), { observer })] });
+    const headers = { ...json, authorization: 'Bearer ci-token-0123456789' };
+    expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers, body: '{"repo":"logged"}' })).status).toBe(200);
+    const session = await h2Session(s.url);
+    try {
+      expect((await h2(session, '/v1/GetRepository', { method: 'POST', headers, body: '{"repo":"logged"}' })).status).toBe(200);
+      expect((await h2(session, '/v1/GetRepository', { method: 'POST', headers, body: '{"repo":"missing"}' })).status).toBe(404);
+      expect((await h2(session, '/v1/GetRepository', { method: 'POST', headers, body: '{"repo":"bad\\nname"}' })).status).toBe(403);
+    } finally {
+      session.close();
+    }
+    // A call's line is written once its response went out, so the last may trail the reply.
+    await vi.waitFor(() => expect(lines).toHaveLength(4), { timeout: 5_000 });
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual([
+      expect.objectContaining({ protocol: 'http', http: '1.1', method: 'CreateRepository', code: 'ok', repo: 'logged', caller: 'ci', remote: '127.0.0.1' }),
+      expect.objectContaining({ protocol: 'http', http: '2', method: 'GetRepository', code: 'ok', repo: 'logged', caller: 'ci', remote: '127.0.0.1' }),
+      expect.objectContaining({ http: '2', method: 'GetRepository', code: 'not_found', repo: 'missing', caller: 'ci' }),
+      expect.objectContaining({ http: '2', method: 'GetRepository', code: 'permission_denied', caller: 'ci' }),
+    ]);
+    // A name the service refused is not written into the log.
+    expect(entries[3]).not.toHaveProperty('repo');
+    expect(lines.join('')).not.toContain('ci-token');
   });
 
   it('counts auth failures by code', async () => {

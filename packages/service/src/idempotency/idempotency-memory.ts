@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GovcError, type ErrorCode } from '@govc/core';
+import { optionValue } from '@govc/core/protocol';
 import { Packr } from 'msgpackr';
 import type { OutcomeRecord } from '../store/storage.js';
 
@@ -142,10 +143,8 @@ export class IdempotencyMemory {
   #evictedEarly = 0;
 
   constructor(options: IdempotencyOptions = {}) {
-    const maxBytes = options.maxBytes ?? defaultMaxBytes;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes must be a positive whole number, got ${maxBytes}`);
-    this.#windowMs = options.windowMs ?? 10 * 60_000;
-    this.#maxBytes = maxBytes;
+    this.#windowMs = optionValue('idempotency.windowMs', options.windowMs, 10 * 60_000, { min: 0 });
+    this.#maxBytes = optionValue('idempotency.maxBytes', options.maxBytes, defaultMaxBytes, { min: 1, integer: true });
     this.#now = options.now ?? Date.now;
   }
 

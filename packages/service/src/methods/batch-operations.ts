@@ -1,19 +1,18 @@
 import {
   GovcError,
-  findMethod,
   type BatchOperation,
   type BatchOperationsRequest,
   type BatchOperationsResponse,
   type BatchResult,
   type StoreBlobRequest,
 } from '@govc/core';
-import { errorFromHandler } from '@govc/core/protocol';
+import { errorFromHandler, findMethod } from '@govc/core/protocol';
 import { checkProgress } from '../model/check-progress.js';
 import { noDurableOutcome, type DurableOutcome, type OpContext } from '../model/op-context.js';
 import { stagedRefView } from '../refs/ref-view.js';
 import type { ServiceState } from '../service-state.js';
 import { storeBlobs } from './blob-ops.js';
-import { repoOps } from './repo-ops.js';
+import { repoOpsByName } from './repo-ops.js';
 
 /** Most ops one batch may carry, as SPEC.md fixes it; a server may set a lower bound. */
 export const maxBatchOps = 1000;
@@ -99,7 +98,7 @@ export async function batchOperations(
       const method = findMethod(op.method)!; // checkMessage let only batchable methods through
       const opRequest = withRepo(op.request, ctx.repo, index);
       const run = (durableOutcome: DurableOutcome): Promise<unknown> =>
-        repoOps[method.name]!(durableOutcome === noDurableOutcome ? opCtx : { ...opCtx, durableOutcome }, opRequest as never, now);
+        repoOpsByName[method.name]!(durableOutcome === noDurableOutcome ? opCtx : { ...opCtx, durableOutcome }, opRequest as never, now);
       let response: unknown;
       if (op.idempotencyKey !== undefined && !method.idempotent) {
         response = await state.onceByKey(ctx.call.caller, ctx.repo, method.name, op.idempotencyKey, opRequest, run);

@@ -1,7 +1,7 @@
 import { GovcError, type Blob, type BlobRef, type GetBlobRequest, type HasObjectsRequest, type HasObjectsResponse, type StoreBlobRequest } from '@govc/core';
-import { copyBytes } from '../model/copy-bytes.js';
 import type { OpContext } from '../model/op-context.js';
 import { hashObject } from '../objects/hash.js';
+import { copyBytes } from '../util/copy-bytes.js';
 import { checkHash } from '../validation/hash.js';
 
 /** Most hashes one HasObjects call may ask about. */

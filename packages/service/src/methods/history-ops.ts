@@ -11,11 +11,11 @@ import {
   type TreeEntry,
 } from '@govc/core';
 import { checkProgress } from '../model/check-progress.js';
-import { copyBytes } from '../model/copy-bytes.js';
 import type { OpContext } from '../model/op-context.js';
 import { findEntry, readCommit, readTree } from '../model/read-objects.js';
 import { treeEntryType } from '../objects/tree.js';
 import { resolveRef } from '../model/resolve-ref.js';
+import { copyBytes } from '../util/copy-bytes.js';
 import { checkFilePath } from '../validation/file-path.js';
 import { checkHash } from '../validation/hash.js';
 

@@ -1,7 +1,6 @@
 import {
   GovcError,
   UploadBlobChunk,
-  checkMessage,
   DownloadBlobRequest,
   WatchRefsRequest,
   type BlobRef,
@@ -9,6 +8,7 @@ import {
   type HandlerContext,
   type RefEvent,
 } from '@govc/core';
+import { checkMessage } from '@govc/core/protocol';
 import { checkProgress } from '../model/check-progress.js';
 import type { ServiceState } from '../service-state.js';
 import { checkHash } from '../validation/hash.js';

@@ -16,9 +16,14 @@ export function isHash(value: string): boolean {
   return hashPattern.test(value);
 }
 
+/** git's object header as text: `"<type> <size>\0"`. */
+function headerText(type: ObjectType, size: number): string {
+  return `${type} ${size}\0`;
+}
+
 /** The bytes git hashes before an object's body: `"<type> <size>\0"` in ASCII. */
 export function objectHeader(type: ObjectType, size: number): Uint8Array {
-  return Buffer.from(`${type} ${size}\0`, 'latin1');
+  return Buffer.from(headerText(type, size), 'latin1');
 }
 
 /**
@@ -26,7 +31,7 @@ export function objectHeader(type: ObjectType, size: number): Uint8Array {
  * `hashObject('blob', bytes)` equals `git hash-object` of a file holding `bytes`.
  */
 export function hashObject(type: ObjectType, body: Uint8Array): string {
-  const header = `${type} ${body.length}\0`;
+  const header = headerText(type, body.length);
   if (oneShotHash !== undefined && body.length <= oneShotMaxBytes) {
     // allocUnsafe draws small buffers from Node's pool, so the copy is nearly free.
     const input = Buffer.allocUnsafe(header.length + body.length);

@@ -1,4 +1,5 @@
 import { GovcError } from '@govc/core';
+import { optionValue } from '@govc/core/protocol';
 import { createObjectHasher, hashObject } from '../objects/hash.js';
 import type { ObjectType } from '../objects/object-type.js';
 import { RefSeqStart } from './ref-seq.js';
@@ -58,7 +59,7 @@ interface UploadHold {
  * which callers must not modify (the service copies what it returns to clients).
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
-  const memoryLimit = options.memoryLimit ?? 1024 ** 3;
+  const memoryLimit = optionValue('memoryLimit', options.memoryLimit, 1024 ** 3, { min: 0, integer: true });
   const repos = new Map<string, MemoryRepository>();
   const seqStart = new RefSeqStart();
   let usedBytes = 0;

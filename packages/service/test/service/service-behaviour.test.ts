@@ -28,8 +28,8 @@ async function setup(options: Parameters<typeof createGovcService>[0] = {}, kind
 }
 
 describe.each(['memory', 'disk'] as const)('the service on the %s store', (kind) => {
-  it('bounds a batch by maxBatchOps (at most SPEC.md’s 1,000), naming the limit', async () => {
-    expect(() => createGovcService({ maxBatchOps: 1_001 })).toThrow('maxBatchOps must be a whole number from 1 to 1000');
+  it('bounds a batch by maxBatchOps (at most 1,000), naming the limit', async () => {
+    expect(() => createGovcService({ maxBatchOps: 1_001 })).toThrow('maxBatchOps must be an integer >= 1 and <= 1000, got 1001');
     expect(() => createGovcService({ maxBatchOps: 0 })).toThrow(RangeError);
     const { client, close } = await setup({ maxBatchOps: 2 }, kind);
     const operations = ['a', 'b', 'c'].map((id) => ({ id, method: 'GetRepository', request: {} }));

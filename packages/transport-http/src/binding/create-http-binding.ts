@@ -1,5 +1,5 @@
 import { GovcError, govcMethods, type AnyHandler, type ErrorCode, type ServiceHandler } from '@govc/core';
-import { errorFromHandler, handlerMethod, type CallScope } from '@govc/core/protocol';
+import { errorFromHandler, handlerMethod, optionValue, type CallScope } from '@govc/core/protocol';
 import type { HttpBinding } from '@govc/core/node';
 import { blobRoutePattern, methodPathPrefix } from '../protocol/wire.js';
 import type { HttpBindingOptions, ResolvedHttpBindingOptions } from './binding-options.js';
@@ -8,6 +8,7 @@ import { http1Exchange } from './exchange-http1.js';
 import { http2Exchange } from './exchange-http2.js';
 import { respondError } from './respond-error.js';
 import { serveBlobDownload, serveBlobUpload } from './serve-blob-routes.js';
+import { describeBinding, descriptionPath, serveDescription } from './serve-description.js';
 import { serveStream } from './serve-stream.js';
 import { serveUnary } from './serve-unary.js';
 
@@ -18,9 +19,10 @@ function resolveOptions(options: HttpBindingOptions): ResolvedHttpBindingOptions
   return {
     methods: new Map(methods.map((method) => [method.name, method])),
     observer: options.observer,
-    maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
-    maxInflatedBytes: options.maxInflatedBytes ?? 64 * 1024 * 1024,
-    compressionThreshold: options.compressionThreshold ?? 1024,
+    // Envelope lengths are u32: a larger limit could never be reached.
+    maxMessageBytes: optionValue('maxMessageBytes', options.maxMessageBytes, 16 * 1024 * 1024, { min: 1, max: 2 ** 32 - 1, integer: true }),
+    maxInflatedBytes: optionValue('maxInflatedBytes', options.maxInflatedBytes, 64 * 1024 * 1024, { min: 1, integer: true }),
+    compressionThreshold: optionValue('compressionThreshold', options.compressionThreshold, 1024, { min: 0, integer: true }),
     privateCache: options.privateCache ?? false,
   };
 }
@@ -40,8 +42,16 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
     return handlerMethod(methods, name) as unknown as F;
   }
 
+  let description: Uint8Array | undefined;
+
   /** Routes one exchange, naming the route in `served` (for the observer) as soon as it is known. */
   async function route(exchange: Exchange, served: { name: string }): Promise<void> {
+    if (exchange.path === descriptionPath) {
+      served.name = 'describe';
+      if (exchange.method !== 'GET' && exchange.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
+      serveDescription(exchange, (description ??= describeBinding(resolved.methods.values())));
+      return;
+    }
     const blob = blobRoutePattern.exec(exchange.path);
     if (blob) {
       const repo = decodePathSegment(blob[1]!);
@@ -91,16 +101,21 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
       bytesIn: exchange.bytesIn,
       bytesOut: exchange.bytesOut,
       limit,
+      httpVersion: exchange.version === 'h2' ? '2' : '1.1',
+      remoteAddress: exchange.remoteAddress,
+      repo: exchange.facts.repo,
+      caller: exchange.facts.caller,
     });
   }
 
   return {
     name: 'http',
     handles(path) {
-      return path.startsWith(methodPathPrefix) && !path.startsWith('/v1/ws');
+      return path === descriptionPath || (path.startsWith(methodPathPrefix) && !path.startsWith('/v1/ws'));
     },
     isPublic(path) {
-      return path === healthPath;
+      // The method list and Health reveal nothing of what the repositories hold.
+      return path === healthPath || path === descriptionPath;
     },
     serveHttp1(request, response) {
       void serve(http1Exchange(request, response));

@@ -10,6 +10,10 @@ export function http1Exchange(request: IncomingMessage, response: ServerResponse
   let bytesOut = 0;
   return {
     version: 'http/1.1',
+    get remoteAddress() {
+      return request.socket.remoteAddress;
+    },
+    facts: {},
     method: request.method ?? 'GET',
     path: query < 0 ? url : url.slice(0, query),
     headers: request.headers,

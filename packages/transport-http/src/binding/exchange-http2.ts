@@ -22,6 +22,10 @@ export function http2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHe
   let ended = false;
   return {
     version: 'h2',
+    get remoteAddress() {
+      return stream.session?.socket?.remoteAddress;
+    },
+    facts: {},
     method: String(headers[':method'] ?? 'GET'),
     path: query < 0 ? path : path.slice(0, query),
     headers,

@@ -1,3 +1,4 @@
+import type { CallFacts } from '@govc/core';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 /**
@@ -9,6 +10,10 @@ export interface Exchange {
   /** `http/1.1` or `h2`. */
   readonly version: string;
   readonly method: string;
+  /** The peer's IP address, when the socket still knows it. */
+  readonly remoteAddress: string | undefined;
+  /** What the call's handlers noted about it, for its log line. */
+  readonly facts: CallFacts;
   /** The path without the query string. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;

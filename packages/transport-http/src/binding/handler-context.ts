@@ -1,5 +1,5 @@
-import { GovcError, noHeaders, type CallHeaders, type HandlerContext } from '@govc/core';
-import { CallScope } from '@govc/core/protocol';
+import { GovcError, type CallHeaders, type HandlerContext } from '@govc/core';
+import { CallScope, noHeaders } from '@govc/core/protocol';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseTimeout, timeoutHeader } from '../protocol/wire.js';
 import type { Exchange } from './exchange.js';
@@ -35,6 +35,7 @@ export function openHandlerContext(exchange: Exchange): { context: HandlerContex
     deadline,
     headers,
     caller: '',
+    facts: exchange.facts,
   };
   return { context, scope };
 }

@@ -1,5 +1,5 @@
-import type { GovcError} from '@govc/core';
-import { httpStatusOf } from '@govc/core';
+import type { GovcError } from '@govc/core';
+import { httpStatusOf } from '@govc/core/protocol';
 import { retryAfterMsHeader } from '../protocol/wire.js';
 import type { Exchange } from './exchange.js';
 

@@ -1,5 +1,6 @@
 import { msgpackCodec, type Codec } from '@govc/core';
 import { gzipCompression, type Compression } from '@govc/core/node';
+import { optionValue } from '@govc/core/protocol';
 
 /** TLS settings for an `https:` base URL. */
 export interface HttpTlsOptions {
@@ -125,12 +126,9 @@ const keepAliveInitialDelayMs = 30_000;
 // HTTP/2 windows are 31-bit (RFC 9113 §6.9.1).
 const maxWindowBytes = 2 ** 31 - 1;
 
+/** An integer option from `min` to `max`, checked the one way every govc package checks options. */
 function count(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
+  return optionValue(name, value, fallback, { min, max, integer: true });
 }
 
 function parseBaseUrl(baseUrl: string): URL {

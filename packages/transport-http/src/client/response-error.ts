@@ -1,4 +1,5 @@
-import { GovcError, codeFromHttpStatus, isErrorCode, type ErrorCode } from '@govc/core';
+import { GovcError, isErrorCode, type ErrorCode } from '@govc/core';
+import { codeFromHttpStatus } from '@govc/core/protocol';
 import { gzipCompression, readResponseBody } from '@govc/core/node';
 import { retryAfterMsHeader } from '../protocol/wire.js';
 import { headerValue, type WireResponse } from './wire-client.js';

@@ -1,6 +1,7 @@
 import { connect } from 'node:http2';
 import { gzipSync } from 'node:zlib';
-import { createFaultPlan, withFaults, type AnyHandler } from '@govc/core';
+import { createFaultPlan, type AnyHandler } from '@govc/core';
+import { withFaults } from '@govc/core/protocol';
 import { createGovcService } from '@govc/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpBinding } from '../../src/index.js';

@@ -4,6 +4,9 @@ import { GovcError } from '@govc/core';
 import type { RepositoryRecord } from '../storage.js';
 import { fsyncDirectory, writeNewFileSynced } from './durable-file.js';
 
+/** What a repository's directory name under `repos/` ends with, after the repository's name. */
+export const repoDirSuffix = '.git';
+
 /** The directory inside each repository for temp files; start-up empties it, git ignores it. */
 export const repoTempDirName = 'govc-tmp';
 

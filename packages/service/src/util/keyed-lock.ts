@@ -6,6 +6,7 @@
 export class KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
+  /** Runs `work` once every earlier work under `key` has settled; settles as `work` does. */
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const result = previous.then(work, work);
