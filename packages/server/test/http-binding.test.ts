@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { gitBlobHash } from '@govc/core/conformance';
 import { createGovcService, type GovcService } from '@govc/service';
 import { createHttpBinding } from '@govc/transport-http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,9 +6,6 @@ import { createServerMetrics } from '../src/index.js';
 import { curl, h1, h2, h2Session } from './fixtures/clients.js';
 import { startServer, type TestServer } from './fixtures/test-server.js';
 
-function gitBlobHash(text: string): string {
-  return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
-}
 
 const json = { 'content-type': 'application/json' };
 

@@ -2,15 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GovcError } from '../errors/govc-error.js';
 import { gzipCompression } from './compression.js';
-
-/** HTTP headers as Node's HTTP/1.1 and HTTP/2 runtimes and undici hand them over, lower-case names. */
-export type HttpHeaders = Readonly<Record<string, string | string[] | number | undefined>>;
-
-function firstValue(headers: HttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  return Array.isArray(value) ? value[0] : String(value);
-}
+import { headerValue, type HttpHeaders } from './header-value.js';
 
 /** A request as a server binding reads it: its headers and its body, chunk by chunk. */
 export interface IncomingBody {
@@ -33,7 +25,7 @@ export interface RequestBodyLimits {
  */
 export async function readRequestBody(request: IncomingBody, limits: RequestBodyLimits): Promise<Uint8Array> {
   const maxBytes = limits.maxMessageBytes;
-  const declared = Number(firstValue(request.headers, 'content-length') ?? Number.NaN);
+  const declared = Number(headerValue(request.headers, 'content-length') ?? Number.NaN);
   if (declared > maxBytes) throw new GovcError('resource_exhausted', `body of ${declared} bytes is over the limit of ${maxBytes}`, { limit: 'message_bytes' });
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -43,7 +35,7 @@ export async function readRequestBody(request: IncomingBody, limits: RequestBody
     chunks.push(chunk);
   }
   const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-  const encoding = firstValue(request.headers, 'content-encoding')?.trim().toLowerCase();
+  const encoding = headerValue(request.headers, 'content-encoding')?.trim().toLowerCase();
   if (encoding === undefined || encoding === '' || encoding === 'identity') return body;
   if (encoding !== 'gzip') throw new GovcError('invalid_argument', `content-encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported; use gzip`);
   return gzipCompression.decompress(body, limits.maxInflatedBytes);
@@ -124,7 +116,7 @@ function onBodyClose(this: Tagged): void {
  * off by the peer is `unavailable`, or the error its stream reports.
  */
 export function readResponseBody(response: ResponseBody, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(firstValue(response.headers, 'content-length'));
+  const declared = Number(headerValue(response.headers, 'content-length'));
   if (declared > maxBytes) {
     response.cancel();
     return Promise.reject(tooLarge(declared, maxBytes));

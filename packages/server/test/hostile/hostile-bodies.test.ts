@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { govcMethods, msgpackCodec } from '@govc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, jsonEnvelope, streamOutcome } from '../fixtures/hostile-envelopes.js';
-import { expectedReadBack, gitBlobHash, readBack, startHostileTarget, type HostileTarget } from '../fixtures/hostile-target.js';
+import { gitBlobHash } from '@govc/core/conformance';
+import { expectedReadBack, readBack, startHostileTarget, type HostileTarget } from '../fixtures/hostile-target.js';
 import { errorOf, jsonOf, wireFactories, type Wire, type WireReply, type WireRequest } from '../fixtures/hostile-wire.js';
 
 // Hostile request bodies against the real service behind the plain HTTP binding, over HTTP/1.1

@@ -1,4 +1,5 @@
 import { GovcError, type CallHeaders, type HandlerContext } from '@govc/core';
+import { headerValue } from '@govc/core/node';
 import { CallScope, noHeaders } from '@govc/core/protocol';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseTimeout, timeoutHeader } from '../protocol/wire.js';
@@ -23,7 +24,7 @@ export function callHeaders(headers: IncomingHttpHeaders): CallHeaders {
  * AbortController is made only if the handler reads `signal`.
  */
 export function openHandlerContext(exchange: Exchange): { context: HandlerContext; scope: CallScope } {
-  const timeout = parseTimeout(headerValue(exchange.headers[timeoutHeader]));
+  const timeout = parseTimeout(headerValue(exchange.headers, timeoutHeader));
   const deadline = timeout === undefined ? undefined : Date.now() + timeout;
   const scope = new CallScope(undefined, deadline);
   exchange.onAbort(() => scope.end(new GovcError('canceled', 'the client went away')));
@@ -38,9 +39,4 @@ export function openHandlerContext(exchange: Exchange): { context: HandlerContex
     facts: exchange.facts,
   };
   return { context, scope };
-}
-
-/** A header's one value (the first, if repeated). */
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,7 +1,8 @@
 import { GovcError, type HandlerContext } from '@govc/core';
 import { errorFromHandler } from '@govc/core/protocol';
 import type { Exchange } from './exchange.js';
-import { headerValue, openHandlerContext } from './handler-context.js';
+import { headerValue } from '@govc/core/node';
+import { openHandlerContext } from './handler-context.js';
 
 type UploadFn = (requests: AsyncIterable<unknown>, context: HandlerContext) => Promise<{ hash: string; size: number }>;
 type DownloadFn = (request: unknown, context: HandlerContext) => AsyncIterable<{ data: Uint8Array; size?: number }>;
@@ -10,10 +11,10 @@ const encoder = new TextEncoder();
 
 /** `POST /v1/repos/<repo>/blobs`: the raw body streams into UploadBlob; answers `{hash, size}` as JSON. */
 export async function serveBlobUpload(exchange: Exchange, repo: string, upload: UploadFn): Promise<void> {
-  if (headerValue(exchange.headers['content-encoding']) !== undefined) {
+  if (headerValue(exchange.headers, 'content-encoding') !== undefined) {
     throw new GovcError('invalid_argument', 'the raw blob route takes the bytes as they are, without content-encoding');
   }
-  const length = headerValue(exchange.headers['content-length']);
+  const length = headerValue(exchange.headers, 'content-length');
   const size = length === undefined ? undefined : Number(length);
   if (size !== undefined && !Number.isSafeInteger(size)) throw new GovcError('invalid_argument', 'malformed content-length');
   const { context, scope } = openHandlerContext(exchange);
@@ -68,8 +69,8 @@ export async function serveBlobDownload(exchange: Exchange, repo: string, hash: 
     ...(privateCache ? { vary: 'authorization' } : {}),
   };
   const { context, scope } = openHandlerContext(exchange);
-  const rangeHeader = headerValue(exchange.headers['range']);
-  const ifNoneMatch = headerValue(exchange.headers['if-none-match']);
+  const rangeHeader = headerValue(exchange.headers, 'range');
+  const ifNoneMatch = headerValue(exchange.headers, 'if-none-match');
   let iterator: AsyncIterator<{ data: Uint8Array; size?: number }> | undefined;
   try {
     // The first message says whether the blob exists and how big it is.

@@ -1,10 +1,10 @@
 import { GovcError, type AnyMethod, type Codec, type HandlerContext } from '@govc/core';
 import { EnvelopeReader, encodeEndStream, encodeEnvelope, envelopeFlags, errorFromHandler, type CallScope } from '@govc/core/protocol';
-import { gzipCompression } from '@govc/core/node';
+import { gzipCompression, headerValue } from '@govc/core/node';
 import { streamCodecFor, streamContentType } from '../protocol/wire.js';
 import type { ResolvedHttpBindingOptions } from './binding-options.js';
 import type { Exchange } from './exchange.js';
-import { headerValue, openHandlerContext } from './handler-context.js';
+import { openHandlerContext } from './handler-context.js';
 import { acceptsGzip } from './serve-unary.js';
 import { respondError } from './respond-error.js';
 
@@ -48,11 +48,11 @@ export async function serveStream(
   options: ResolvedHttpBindingOptions,
   openStreams: Set<CallScope>,
 ): Promise<void> {
-  const codec = streamCodecFor(headerValue(exchange.headers['content-type']));
+  const codec = streamCodecFor(headerValue(exchange.headers, 'content-type'));
   if (!codec) {
     throw new GovcError('invalid_argument', `content-type must be application/govc-stream+json or +msgpack for ${method.name}`);
   }
-  const gzipOut = acceptsGzip(exchange.headers['accept-encoding']);
+  const gzipOut = acceptsGzip(exchange.headers);
   const { context, scope } = openHandlerContext(exchange);
   openStreams.add(scope);
   const messages = requestMessages(exchange, method, codec, options, scope);

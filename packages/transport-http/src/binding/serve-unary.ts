@@ -1,16 +1,16 @@
 import { GovcError, type AnyMethod, type Codec, type HandlerContext } from '@govc/core';
 import { errorFromHandler } from '@govc/core/protocol';
-import { gzipCompression, readRequestBody } from '@govc/core/node';
+import { gzipCompression, headerValue, readRequestBody, type HttpHeaders } from '@govc/core/node';
 import { unaryCodecFor } from '../protocol/wire.js';
 import type { ResolvedHttpBindingOptions } from './binding-options.js';
 import type { Exchange } from './exchange.js';
-import { headerValue, openHandlerContext } from './handler-context.js';
+import { openHandlerContext } from './handler-context.js';
 
 type UnaryFn = (request: unknown, context: HandlerContext) => Promise<unknown>;
 
 /** Whether the client takes gzip (`accept-encoding`), ignoring q-values but `q=0`. */
-export function acceptsGzip(value: string | string[] | undefined): boolean {
-  const text = headerValue(value);
+export function acceptsGzip(headers: HttpHeaders): boolean {
+  const text = headerValue(headers, 'accept-encoding');
   return text !== undefined && /(?:^|,)\s*gzip\s*(?:,|;(?!\s*q=0(?:\.0*)?\s*(?:,|$))|$)/i.test(text);
 }
 
@@ -20,11 +20,11 @@ export function acceptsGzip(value: string | string[] | undefined): boolean {
  * gzipped above the threshold when the client takes it.
  */
 export async function serveUnary(exchange: Exchange, method: AnyMethod, fn: UnaryFn, options: ResolvedHttpBindingOptions): Promise<void> {
-  const codec = unaryCodecFor(headerValue(exchange.headers['content-type']));
+  const codec = unaryCodecFor(headerValue(exchange.headers, 'content-type'));
   if (!codec) {
     throw new GovcError('invalid_argument', `content-type must be application/json or application/msgpack for ${method.name}`);
   }
-  const accept = headerValue(exchange.headers['accept']);
+  const accept = headerValue(exchange.headers, 'accept');
   const responseCodec: Codec = (accept && unaryCodecFor(accept)) || codec;
   const { context, scope } = openHandlerContext(exchange);
   try {
@@ -33,7 +33,7 @@ export async function serveUnary(exchange: Exchange, method: AnyMethod, fn: Unar
     const response = await scope.race(Promise.resolve(fn(request, context)));
     let payload = responseCodec.encode(method.output, response);
     const headers: Record<string, string | number> = { 'content-type': responseCodec.contentType };
-    if (payload.byteLength > options.compressionThreshold && acceptsGzip(exchange.headers['accept-encoding'])) {
+    if (payload.byteLength > options.compressionThreshold && acceptsGzip(exchange.headers)) {
       payload = await gzipCompression.compress(payload);
       headers['content-encoding'] = 'gzip';
     }

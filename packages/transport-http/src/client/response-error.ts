@@ -1,8 +1,8 @@
 import { GovcError, isErrorCode, type ErrorCode } from '@govc/core';
 import { codeFromHttpStatus } from '@govc/core/protocol';
-import { gzipCompression, readResponseBody } from '@govc/core/node';
+import { gzipCompression, headerValue, readResponseBody } from '@govc/core/node';
 import { retryAfterMsHeader } from '../protocol/wire.js';
-import { headerValue, type WireResponse } from './wire-client.js';
+import type { WireResponse } from './wire-client.js';
 
 // An error body is `{code, message}`; anything longer is not ours, and is not read in full.
 const maxErrorBodyBytes = 64 * 1024;

@@ -1,4 +1,5 @@
 import { GovcError, type AnyMethod, type CallOptions } from '@govc/core';
+import { headerValue } from '@govc/core/node';
 import { decodeEndStream, EnvelopeReader, envelopeFlags } from '@govc/core/protocol';
 import { streamCodecFor, streamContentType } from '../protocol/wire.js';
 import { CallLimit } from './call-limit.js';
@@ -8,7 +9,7 @@ import { messageEnvelope, RequestEnvelopes } from './request-envelopes.js';
 import { requestHeaders } from './request-headers.js';
 import { errorFromResponse } from './response-error.js';
 import { errorFromRuntime } from './runtime-errors.js';
-import { headerValue, type WireResponse } from './wire-client.js';
+import type { WireResponse } from './wire-client.js';
 
 /** The flag bits a response envelope may carry (README, "Streaming methods"). */
 const knownResponseFlags = envelopeFlags.compressed | envelopeFlags.endStream;

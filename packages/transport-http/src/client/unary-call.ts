@@ -1,5 +1,5 @@
 import { GovcError, type AnyMethod, type CallOptions } from '@govc/core';
-import { gzipCompression, readResponseBody } from '@govc/core/node';
+import { gzipCompression, headerValue, readResponseBody } from '@govc/core/node';
 import { unaryCodecFor } from '../protocol/wire.js';
 import { CallLimit } from './call-limit.js';
 import { decodeResponse, inflateResponse } from './decode-response.js';
@@ -7,7 +7,6 @@ import { methodPath, type HttpCallRuntime } from './http-call-runtime.js';
 import { requestHeaders } from './request-headers.js';
 import { errorFromResponse } from './response-error.js';
 import { errorFromRuntime } from './runtime-errors.js';
-import { headerValue } from './wire-client.js';
 
 /**
  * One unary call (README "Unary methods"): the request in the codec, gzip-compressed above the

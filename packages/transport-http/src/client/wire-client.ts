@@ -47,10 +47,3 @@ export interface WireClient {
   close(): Promise<void>;
 }
 
-/** The first value of a response header, or `undefined`. */
-export function headerValue(headers: WireHeaders, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) return value[0];
-  return String(value);
-}

@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { ConformanceCase } from '../conformance-case.js';
+import { gitBlobHash } from '../git-blob-hash.js';
 import { text } from './expect-code.js';
-
-function gitBlobHash(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
-}
 
 /** Hundreds of calls in flight at once, each answered correctly. */
 export const loadCases: readonly ConformanceCase[] = [
