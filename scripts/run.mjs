@@ -11,7 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 const toolsDir = join(root, '.tools');
 const binDir = join(root, 'node_modules', '.bin');
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: [join(toolsDir, 'node_modules', '.bin'), binDir, process.env.PATH].join(delimiter) };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  PATH: [join(toolsDir, 'node_modules', '.bin'), binDir, process.env.PATH].join(delimiter),
+};
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', ...options });
@@ -70,8 +74,12 @@ ensureInstall();
 switch (task) {
   case 'test':
     process.exit(test(rest));
-  case 'check':
-    process.exit(run('turbo', ['run', 'typecheck', 'lint', '--continue', ...rest]));
+  case 'check': {
+    // Formatting is checked over the whole repository at once (prettier is fast and needs no build).
+    const formatted = run('prettier', ['--check', '.', '--log-level=warn']);
+    const checked = run('turbo', ['run', 'typecheck', 'lint', '--continue', ...rest]);
+    process.exit(formatted || checked);
+  }
   case 'demo':
     process.exit(run('pnpm', ['--filter', '@govc/server', 'run', 'demo', ...rest]));
   case 'serve':

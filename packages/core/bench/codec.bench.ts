@@ -43,5 +43,7 @@ console.log(`${'message'.padEnd(18)}${'json µs'.padStart(10)}${'msgpack µs'.pa
 for (const { name, type, message, iterations } of cases) {
   const json = measure(jsonCodec, type as MessageDescriptor<typeof message>, message, iterations);
   const msgpack = measure(msgpackCodec, type as MessageDescriptor<typeof message>, message, iterations);
-  console.log(`${name.padEnd(18)}${json.toFixed(2).padStart(10)}${msgpack.toFixed(2).padStart(12)}${(json / msgpack).toFixed(1).padStart(13)}×`);
+  console.log(
+    `${name.padEnd(18)}${json.toFixed(2).padStart(10)}${msgpack.toFixed(2).padStart(12)}${(json / msgpack).toFixed(1).padStart(13)}×`,
+  );
 }

@@ -94,7 +94,14 @@ export function renderApiReference(): string {
     ),
   ];
   for (const method of description.methods) {
-    lines.push('', `### ${method.name}`, '', `${shapes[method.kind]}: [\`${method.input}\`](${anchor(method.input)}) → [\`${method.output}\`](${anchor(method.output)})`, '', method.summary);
+    lines.push(
+      '',
+      `### ${method.name}`,
+      '',
+      `${shapes[method.kind]}: [\`${method.input}\`](${anchor(method.input)}) → [\`${method.output}\`](${anchor(method.output)})`,
+      '',
+      method.summary,
+    );
     if (method.errors.length > 0) lines.push('', ...errorTable(method.errors));
   }
   lines.push('', '## Messages');
@@ -109,7 +116,9 @@ export function renderApiReference(): string {
     lines.push('', '| field | no | type | presence | notes |', '| --- | --- | --- | --- | --- |');
     for (const field of message.fields) {
       const doc = docs.get(`${message.typeName}.${field.name}`) ?? '';
-      lines.push(`| \`${field.name}\` | ${field.no} | ${typeOf(field, messageNames)} | ${field.optional ? 'optional' : 'required'} | ${cell(doc)} |`);
+      lines.push(
+        `| \`${field.name}\` | ${field.no} | ${typeOf(field, messageNames)} | ${field.optional ? 'optional' : 'required'} | ${cell(doc)} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -106,7 +106,9 @@ function rssBytes(pid: number): number {
 function ddSpeed(dir: string): number {
   const target = join(dir, 'dd.bin');
   const started = process.hrtime.bigint();
-  const dd = spawnSync('dd', ['if=/dev/zero', `of=${target}`, 'bs=1M', `count=${Math.round(uploadBytes / 1024 ** 2)}`, 'conv=fsync'], { stdio: 'ignore' });
+  const dd = spawnSync('dd', ['if=/dev/zero', `of=${target}`, 'bs=1M', `count=${Math.round(uploadBytes / 1024 ** 2)}`, 'conv=fsync'], {
+    stdio: 'ignore',
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(target, { force: true });
   if (dd.status !== 0) throw new Error('dd failed');
@@ -169,7 +171,8 @@ async function run(label: string, args: string[]): Promise<Result> {
     const uploadMBps = uploadBytes / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
     clearInterval(sampler);
     await pool.close();
-    if (uploaded.hash !== expectedHash || uploaded.size !== uploadBytes) throw new Error(`${label}: wrong upload ${JSON.stringify(uploaded)}`);
+    if (uploaded.hash !== expectedHash || uploaded.size !== uploadBytes)
+      throw new Error(`${label}: wrong upload ${JSON.stringify(uploaded)}`);
 
     for (const [hash, content] of stored) if (gitHash(content) !== hash) throw new Error(`${label}: wrong hash ${hash}`);
     const hashes = [...stored.keys(), uploaded.hash];
@@ -195,15 +198,24 @@ try {
     `durable store vs in-memory vs dd, Node ${process.version}, ${tmpdir()}; after ${warmUpSingle} + ${warmUpBatched} untimed: ${oneByOne} one by one, ${batched} in batches of 100 (8 in flight), ${mib(uploadBytes)} upload`,
   );
   console.log(`dd bs=1M conv=fsync: ${dd.toFixed(0)} MB/s`);
-  console.log(`${'store'.padEnd(10)}${'single obj/s'.padStart(14)}${'batched obj/s'.padStart(15)}${'server µs/obj'.padStart(15)}${'upload MB/s'.padStart(13)}${'RSS growth'.padStart(12)}`);
-  for (const [name, result] of [['memory', memory], ['disk', disk]] as const) {
+  console.log(
+    `${'store'.padEnd(10)}${'single obj/s'.padStart(14)}${'batched obj/s'.padStart(15)}${'server µs/obj'.padStart(15)}${'upload MB/s'.padStart(13)}${'RSS growth'.padStart(12)}`,
+  );
+  for (const [name, result] of [
+    ['memory', memory],
+    ['disk', disk],
+  ] as const) {
     console.log(
       `${name.padEnd(10)}${result.singlePerSecond.toFixed(0).padStart(14)}${result.batchedPerSecond.toFixed(0).padStart(15)}${result.batchedCpuMicros.toFixed(1).padStart(15)}${result.uploadMBps.toFixed(0).padStart(13)}${mib(result.rssGrowth).padStart(12)}`,
     );
   }
-  console.log(`disk / memory: single ${(disk.singlePerSecond / memory.singlePerSecond).toFixed(2)}×, batched ${(disk.batchedPerSecond / memory.batchedPerSecond).toFixed(2)}×, server CPU per batched object ${(disk.batchedCpuMicros / memory.batchedCpuMicros).toFixed(2)}×`);
+  console.log(
+    `disk / memory: single ${(disk.singlePerSecond / memory.singlePerSecond).toFixed(2)}×, batched ${(disk.batchedPerSecond / memory.batchedPerSecond).toFixed(2)}×, server CPU per batched object ${(disk.batchedCpuMicros / memory.batchedCpuMicros).toFixed(2)}×`,
+  );
   const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
-  console.log(`targets on disk: batched ≥ 50000 obj/s ${verdict(disk.batchedPerSecond >= 50_000)}; upload ≥ 300 MB/s ${verdict(disk.uploadMBps >= 300)} (${(disk.uploadMBps / dd).toFixed(2)}× dd); RSS growth < 64 MiB ${verdict(disk.rssGrowth < 64 * 1024 ** 2)}`);
+  console.log(
+    `targets on disk: batched ≥ 50000 obj/s ${verdict(disk.batchedPerSecond >= 50_000)}; upload ≥ 300 MB/s ${verdict(disk.uploadMBps >= 300)} (${(disk.uploadMBps / dd).toFixed(2)}× dd); RSS growth < 64 MiB ${verdict(disk.rssGrowth < 64 * 1024 ** 2)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -37,7 +37,9 @@ function gitHash(bytes: Uint8Array): string {
 /** Starts `govc serve --port 0` in its own process and reads the port off its banner. */
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const bin = fileURLToPath(new URL('../bin/govc.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--memory-limit', String(4 * 1024 ** 3)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--memory-limit', String(4 * 1024 ** 3)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no banner from the server: ${out}`)), 15_000);
@@ -88,7 +90,12 @@ async function measure(store: Store, stored: Map<string, Uint8Array>): Promise<{
 
 function h2Request(session: ClientHttp2Session, path: string, body: Uint8Array): Promise<string> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/octet-stream', 'content-length': body.byteLength });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/octet-stream',
+      'content-length': body.byteLength,
+    });
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => resolve((JSON.parse(Buffer.concat(chunks).toString()) as { hash: string }).hash));
@@ -111,13 +118,27 @@ try {
   const rawPath = `/v1/repos/${repo}/blobs`;
 
   const rows: [string, Awaited<ReturnType<typeof measure>>][] = [];
-  rows.push(['bare undici.request, raw blob route', await measure(async (content) => {
-    const response = await pool.request({ path: rawPath, method: 'POST', body: content, headers: { 'content-type': 'application/octet-stream' } });
-    return ((await response.body.json()) as { hash: string }).hash;
-  }, stored)]);
-  rows.push(['ours, HTTP/1.1, StoreBlob (msgpack)', await measure(async (content) => (await h1Client.storeBlob({ repo, content })).hash, stored)]);
+  rows.push([
+    'bare undici.request, raw blob route',
+    await measure(async (content) => {
+      const response = await pool.request({
+        path: rawPath,
+        method: 'POST',
+        body: content,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      return ((await response.body.json()) as { hash: string }).hash;
+    }, stored),
+  ]);
+  rows.push([
+    'ours, HTTP/1.1, StoreBlob (msgpack)',
+    await measure(async (content) => (await h1Client.storeBlob({ repo, content })).hash, stored),
+  ]);
   rows.push(['bare node:http2, raw blob route', await measure((content) => h2Request(session, rawPath, content), stored)]);
-  rows.push(['ours, HTTP/2, StoreBlob (msgpack)', await measure(async (content) => (await h2Client.storeBlob({ repo, content })).hash, stored)]);
+  rows.push([
+    'ours, HTTP/2, StoreBlob (msgpack)',
+    await measure(async (content) => (await h2Client.storeBlob({ repo, content })).hash, stored),
+  ]);
 
   for (const [hash, content] of stored) if (gitHash(content) !== hash) throw new Error(`wrong hash ${hash}`);
   const hashes = [...stored.keys()];
@@ -127,7 +148,9 @@ try {
   }
 
   console.log(`HTTP transports vs bare requests, server in its own process (in-memory store), Node ${process.version}`);
-  console.log(`${sequentialCalls} sequential + ${parallelCalls} at ${inFlight} in flight per round, best of ${rounds}; ${stored.size} responses verified, all present on the server`);
+  console.log(
+    `${sequentialCalls} sequential + ${parallelCalls} at ${inFlight} in flight per round, best of ${rounds}; ${stored.size} responses verified, all present on the server`,
+  );
   console.log(`${'row'.padEnd(40)}${'µs/call'.padStart(9)}${'calls/s'.padStart(10)}${'latency ×'.padStart(11)}${'thruput ×'.padStart(11)}`);
   const baseline = (index: number) => rows[index - (index % 2)]![1];
   rows.forEach(([name, result], index) => {

@@ -36,14 +36,25 @@ function ours(): Contender {
 }
 
 function buildInfo(registry: Registry): void {
-  new Gauge({ name: 'govc_build_info', help: 'Build.', labelNames: ['version', 'node'], registers: [registry] }).labels('0.1.0', process.version).set(1);
+  new Gauge({ name: 'govc_build_info', help: 'Build.', labelNames: ['version', 'node'], registers: [registry] })
+    .labels('0.1.0', process.version)
+    .set(1);
 }
 
 /** prom-client's collector modules for exactly our series (it exports them only as files). */
 function promClientSameSeries(): Contender {
   const require = createRequire(import.meta.url);
   const registry = new Registry();
-  const collectors = ['processCpuTotal', 'processStartTime', 'osMemoryHeap', 'processOpenFileDescriptors', 'heapSizeAndUsed', 'version', 'eventLoopLag', 'gc'];
+  const collectors = [
+    'processCpuTotal',
+    'processStartTime',
+    'osMemoryHeap',
+    'processOpenFileDescriptors',
+    'heapSizeAndUsed',
+    'version',
+    'eventLoopLag',
+    'gc',
+  ];
   for (const name of collectors) {
     const collect = require(`prom-client/lib/metrics/${name}`) as (registry: Registry, config: object) => void;
     collect(registry, {});
@@ -64,7 +75,14 @@ function wholeServer(): Contender {
   metrics.runtime.start();
   for (let method = 0; method < 40; method++) {
     for (const protocol of ['http', 'grpc']) {
-      metrics.observer({ protocol, method: `Method${method}`, code: method % 5 === 0 ? 'not_found' : 'ok', durationMs: method / 10, bytesIn: 100, bytesOut: 200 });
+      metrics.observer({
+        protocol,
+        method: `Method${method}`,
+        code: method % 5 === 0 ? 'not_found' : 'ok',
+        durationMs: method / 10,
+        bytesIn: 100,
+        bytesOut: 200,
+      });
     }
   }
   return { name: 'ours, whole server scrape (for scale)', scrape: () => metrics.registry.render() };
@@ -95,12 +113,19 @@ async function main(): Promise<void> {
     for (const contender of contenders) times.get(contender)!.push(await timeRound(contender));
   }
   process.stdout.write(`Node ${process.version}, ${scrapes} scrapes x ${rounds} rounds, median round, µs per scrape\n`);
-  process.stdout.write(`${'contender'.padEnd(40)} ${'wall'.padStart(8)} ${'cpu'.padStart(8)} ${'samples'.padStart(8)} ${'bytes'.padStart(8)}\n`);
+  process.stdout.write(
+    `${'contender'.padEnd(40)} ${'wall'.padStart(8)} ${'cpu'.padStart(8)} ${'samples'.padStart(8)} ${'bytes'.padStart(8)}\n`,
+  );
   for (const contender of contenders) {
     const text = await contender.scrape();
     const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
     const rows = times.get(contender)!;
-    const cells = [median(rows.map((r) => r.wall)).toFixed(1), median(rows.map((r) => r.cpu)).toFixed(1), String(samples), String(text.length)];
+    const cells = [
+      median(rows.map((r) => r.wall)).toFixed(1),
+      median(rows.map((r) => r.cpu)).toFixed(1),
+      String(samples),
+      String(text.length),
+    ];
     process.stdout.write(`${contender.name.padEnd(40)} ${cells.map((cell) => cell.padStart(8)).join(' ')}\n`);
   }
   // The monitors never hold the process; end it anyway rather than wait for prom-client's observers.

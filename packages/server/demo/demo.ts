@@ -39,7 +39,11 @@ async function step<T>(title: string, work: () => Promise<T>, summary: (result: 
 
 console.log(`govc demo: HTTP/2 + MessagePack to ${baseUrl}\n`);
 const repo = 'demo';
-await step('CreateRepository', () => client.createRepository({ repo }), (r) => `${r.repo} (default branch ${r.defaultBranch})`);
+await step(
+  'CreateRepository',
+  () => client.createRepository({ repo }),
+  (r) => `${r.repo} (default branch ${r.defaultBranch})`,
+);
 
 const watch = client.watchRefs({ repo, prefix: 'refs/heads/' })[Symbol.asyncIterator]();
 const firstEvent = watch.next();
@@ -54,7 +58,11 @@ const blob = await step(
   () => client.storeBlob({ repo, content: text('hello\n') }),
   (r) => `${r.hash} (${r.size} bytes; git hash-object: ${gitHashObject('hello\n') === r.hash ? 'same' : 'DIFFERENT'})`,
 );
-await step('GetBlob', () => client.getBlob({ repo, hash: blob.hash }), (r) => JSON.stringify(new TextDecoder().decode(r.content)));
+await step(
+  'GetBlob',
+  () => client.getBlob({ repo, hash: blob.hash }),
+  (r) => JSON.stringify(new TextDecoder().decode(r.content)),
+);
 
 const first = await step(
   'Commit README.md + src/index.ts',
@@ -71,17 +79,34 @@ const first = await step(
     }),
   (r) => `${r.hash} tree ${r.tree}`,
 );
-const event = await step('WatchRefs event', () => firstEvent.then((r) => r.value!), (e) => `#${e.seq} ${e.name} ${e.oldHash || '(new)'} -> ${e.newHash}`);
+const event = await step(
+  'WatchRefs event',
+  () => firstEvent.then((r) => r.value!),
+  (e) => `#${e.seq} ${e.name} ${e.oldHash || '(new)'} -> ${e.newHash}`,
+);
 await watch.return?.();
 
 await step(
   'Commit (second)',
-  () => client.commit({ repo, branch: 'main', message: 'Add docs', author, changes: [{ path: 'docs/guide.md', content: text('# Guide\n') }] }),
+  () =>
+    client.commit({ repo, branch: 'main', message: 'Add docs', author, changes: [{ path: 'docs/guide.md', content: text('# Guide\n') }] }),
   (r) => `${r.hash} parent ${r.parents[0]}`,
 );
-await step('ListCommits main', () => client.listCommits({ repo, ref: 'main' }), (r) => r.commits.map((c) => `${c.hash.slice(0, 10)} ${c.message.trim()}`).join(' | '));
-await step('ListTree main (recursive)', () => client.listTree({ repo, ref: 'main', recursive: true }), (r) => r.entries.map((e) => e.path).join(', '));
-await step('ReadFile src/index.ts', () => client.readFile({ repo, ref: 'main', path: 'src/index.ts' }), (r) => JSON.stringify(new TextDecoder().decode(r.content)));
+await step(
+  'ListCommits main',
+  () => client.listCommits({ repo, ref: 'main' }),
+  (r) => r.commits.map((c) => `${c.hash.slice(0, 10)} ${c.message.trim()}`).join(' | '),
+);
+await step(
+  'ListTree main (recursive)',
+  () => client.listTree({ repo, ref: 'main', recursive: true }),
+  (r) => r.entries.map((e) => e.path).join(', '),
+);
+await step(
+  'ReadFile src/index.ts',
+  () => client.readFile({ repo, ref: 'main', path: 'src/index.ts' }),
+  (r) => JSON.stringify(new TextDecoder().decode(r.content)),
+);
 
 await step(
   '100 concurrent StoreBlob (batched)',
@@ -102,7 +127,11 @@ await step(
     }),
   (r) => r.results.map((x) => `${x.id}:${x.ok ? 'ok' : x.error!.code}`).join(' '),
 );
-await step('ListRefs', () => client.listRefs({ repo }), (r) => r.refs.map((x) => x.name).join(', '));
+await step(
+  'ListRefs',
+  () => client.listRefs({ repo }),
+  (r) => r.refs.map((x) => x.name).join(', '),
+);
 // fetch() opens its own connection: the first GET pays for connecting (and loading fetch's
 // HTTP/1.1 client), the second reuses the connection, as a tool that fetches often would.
 const rawBlobUrl = `${baseUrl}/v1/repos/${repo}/blobs/${blob.hash}`;
@@ -110,7 +139,8 @@ const getRawBlob = async (): Promise<{ status: number; etag: string | null; body
   const response = await fetch(rawBlobUrl);
   return { status: response.status, etag: response.headers.get('etag'), body: await response.text() };
 };
-const showRawBlob = (r: { status: number; etag: string | null; body: string }): string => `${r.status} etag ${r.etag} body ${JSON.stringify(r.body)}`;
+const showRawBlob = (r: { status: number; etag: string | null; body: string }): string =>
+  `${r.status} etag ${r.etag} body ${JSON.stringify(r.body)}`;
 await step('GET raw blob (fetch, new connection)', getRawBlob, showRawBlob);
 await step('GET raw blob (fetch, kept alive)', getRawBlob, showRawBlob);
 

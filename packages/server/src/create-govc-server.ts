@@ -108,9 +108,14 @@ export function createGovcServer(options: GovcServerOptions = {}): GovcServer {
         if (kind === 'plain-http') return refusePlainHttp(socket);
         // sniffMs covers the first bytes and the handshake together, so the handshake gets what is left.
         const leftMs = timeouts.sniffMs > 0 ? Math.max(1, timeouts.sniffMs - (performance.now() - acceptedAt)) : 0;
-        acceptor.accept(socket, leftMs, function onSecured(tlsSocket) {
-          handOver(connection, tlsSocket, httpVersionOf(tlsSocket.alpnProtocol));
-        }, countSniffTimeout);
+        acceptor.accept(
+          socket,
+          leftMs,
+          function onSecured(tlsSocket) {
+            handOver(connection, tlsSocket, httpVersionOf(tlsSocket.alpnProtocol));
+          },
+          countSniffTimeout,
+        );
       },
       countSniffTimeout,
     );

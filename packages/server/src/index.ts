@@ -5,7 +5,13 @@
 
 // The server.
 export { createGovcServer, type GovcServer, type ListeningAddress } from './create-govc-server.js';
-export type { GovcServerHttp2Options, GovcServerLimits, GovcServerOptions, GovcServerTimeouts, GovcServerTlsOptions } from './server-options.js';
+export type {
+  GovcServerHttp2Options,
+  GovcServerLimits,
+  GovcServerOptions,
+  GovcServerTimeouts,
+  GovcServerTlsOptions,
+} from './server-options.js';
 
 // Auth: token grants, the access policy, and the handler that enforces it.
 export { parseTokenGrants, type AccessLevel, type TokenGrant } from './auth/access-grants.js';

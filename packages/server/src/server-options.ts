@@ -186,8 +186,10 @@ export function resolveServerOptions(options: GovcServerOptions): ResolvedServer
     },
     keepAliveDelayMs: count('keepAliveDelayMs', options.keepAliveDelayMs ?? 60_000),
     metrics: options.metrics ?? createServerMetrics(),
-    onError: options.onError ?? function warn(error) {
-      process.emitWarning(error);
-    },
+    onError:
+      options.onError ??
+      function warn(error) {
+        process.emitWarning(error);
+      },
   };
 }

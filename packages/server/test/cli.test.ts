@@ -13,11 +13,15 @@ import { spawnCli } from './fixtures/cli-process.js';
 async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const status = await runCli(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  const status = await runCli(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
   return { status, stdout, stderr };
 }
 
-const banner = /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\w+); in memory, not durable: lost at exit\), no auth: loopback only\n/m;
+const banner =
+  /^govc listening on (https?:\/\/127\.0\.0\.1:(\d+)) \((HTTP\/1\.1 \+ h2c|HTTP\/1\.1 \+ h2 via ALPN)\) with store memory \(limit (\w+); in memory, not durable: lost at exit\), no auth: loopback only\n/m;
 
 describe('govc command line', () => {
   it('prints its usage for --help, and for serve --help', async () => {
@@ -31,15 +35,26 @@ describe('govc command line', () => {
 
   it('prints the version of @govc/server for --version, -v and version', async () => {
     const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    for (const argv of [['--version'], ['-v'], ['version']]) expect(await cli(...argv)).toEqual({ status: 0, stdout: `govc ${version}\n`, stderr: '' });
-    expect(await cli('version', 'extra')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^govc: version takes no arguments, got "extra"\n/) });
+    for (const argv of [['--version'], ['-v'], ['version']])
+      expect(await cli(...argv)).toEqual({ status: 0, stdout: `govc ${version}\n`, stderr: '' });
+    expect(await cli('version', 'extra')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^govc: version takes no arguments, got "extra"\n/),
+    });
     await using govc = spawnCli(['--version']);
     expect(await govc.exited).toBe(0);
     expect(govc.stdout()).toBe(`govc ${version}\n`);
   });
 
-  it('shows the size flags\' defaults in units they take', () => {
-    for (const text of ['--memory-limit SIZE', '(default 1GiB)', '--max-header-bytes SIZE', '(default 16KiB)', '(default 16MiB)', '(default 64MiB)']) {
+  it("shows the size flags' defaults in units they take", () => {
+    for (const text of [
+      '--memory-limit SIZE',
+      '(default 1GiB)',
+      '--max-header-bytes SIZE',
+      '(default 16KiB)',
+      '(default 16MiB)',
+      '(default 64MiB)',
+    ]) {
       expect(serveUsage).toContain(text);
     }
   });
@@ -53,8 +68,14 @@ describe('govc command line', () => {
   });
 
   it.each([
-    [['serve', '--max-mesage-bytes', '5'], 'govc: unknown flag --max-mesage-bytes; did you mean --max-message-bytes?\nRun `govc serve --help` for usage.\n'],
-    [['serve', '--max-mesage-bytes=5'], 'govc: unknown flag --max-mesage-bytes; did you mean --max-message-bytes?\nRun `govc serve --help` for usage.\n'],
+    [
+      ['serve', '--max-mesage-bytes', '5'],
+      'govc: unknown flag --max-mesage-bytes; did you mean --max-message-bytes?\nRun `govc serve --help` for usage.\n',
+    ],
+    [
+      ['serve', '--max-mesage-bytes=5'],
+      'govc: unknown flag --max-mesage-bytes; did you mean --max-message-bytes?\nRun `govc serve --help` for usage.\n',
+    ],
     [['serve', '--port', '0', '--prot', '1'], 'govc: unknown flag --prot; did you mean --port?\nRun `govc serve --help` for usage.\n'],
     [['serve', '--verbose'], 'govc: unknown flag --verbose\nRun `govc serve --help` for usage.\n'],
     [['serve', '-x'], 'govc: unknown flag -x\nRun `govc serve --help` for usage.\n'],
@@ -76,19 +97,28 @@ describe('govc command line', () => {
     [['serve', '--port', '-1'], /--port/],
     [['serve', '--port'], /--port/],
     [['serve', '--memory-limit', '0'], /^govc: --memory-limit must be from 1B to 9007199254740991B, got "0" \(0 bytes\)\n/],
-    [['serve', '--memory-limit', '8388608GiB'], /^govc: --memory-limit "8388608GiB" is more than 9007199254740991 bytes; a size is a whole number of bytes, optionally with a unit/],
+    [
+      ['serve', '--memory-limit', '8388608GiB'],
+      /^govc: --memory-limit "8388608GiB" is more than 9007199254740991 bytes; a size is a whole number of bytes, optionally with a unit/,
+    ],
     [['serve', '--data-dir', 'x', '--memory-limit', '5'], /--memory-limit bounds the in-memory store; it does not go with --data-dir/],
     [['serve', '--data-dir', ''], /--data-dir must not be empty/],
     [['serve', 'extra'], /Unexpected argument 'extra'/],
     [['serve', '--host', ''], /--host must not be empty/],
-    [['serve', '--host', '0.0.0.0'], /without tokens \(--tokens FILE or GOVC_TOKENS\) govc serves this machine only; --host 0\.0\.0\.0 is not a loopback address/],
+    [
+      ['serve', '--host', '0.0.0.0'],
+      /without tokens \(--tokens FILE or GOVC_TOKENS\) govc serves this machine only; --host 0\.0\.0\.0 is not a loopback address/,
+    ],
     [['serve', '--host', '::'], /--host :: is not a loopback address/],
     [['serve', '--tokens', ''], /--tokens must not be empty/],
     [['serve', '--log', 'text'], /--log must be json or off, got "text"/],
     [['serve', '--max-connections', '0'], /--max-connections must be a whole number from 1 to 1000000, got "0"/],
     [['serve', '--max-header-bytes', '10'], /^govc: --max-header-bytes must be from 1KiB to 1MiB, got "10" \(10 bytes\)\n/],
     [['serve', '--max-header-bytes', '2MiB'], /^govc: --max-header-bytes must be from 1KiB to 1MiB, got "2MiB" \(2097152 bytes\)\n/],
-    [['serve', '--max-message-bytes', 'lots'], /^govc: --max-message-bytes "lots" is not a number of bytes; a size is a whole number of bytes, optionally with a unit: KiB, MiB, GiB \(1024-based\) or KB, MB, GB \(1000-based\), e\.g\. 16MiB\n/],
+    [
+      ['serve', '--max-message-bytes', 'lots'],
+      /^govc: --max-message-bytes "lots" is not a number of bytes; a size is a whole number of bytes, optionally with a unit: KiB, MiB, GiB \(1024-based\) or KB, MB, GB \(1000-based\), e\.g\. 16MiB\n/,
+    ],
     [['serve', '--max-message-bytes', '16XB'], /^govc: --max-message-bytes "16XB" has an unknown unit "XB"; /],
     [['serve', '--max-inflated-bytes=-1MiB'], /^govc: --max-inflated-bytes "-1MiB" is negative; /],
     [['serve', '--max-inflated-bytes', '1.5MiB'], /^govc: --max-inflated-bytes "1\.5MiB" has a fraction/],
@@ -96,7 +126,10 @@ describe('govc command line', () => {
     [['serve', '--max-batch-ops', '1001'], /--max-batch-ops must be a whole number from 1 to 1000, got "1001"/],
     [['serve', '--tokens', '/nonexistent/tokens.json'], /cannot read --tokens \/nonexistent\/tokens\.json: ENOENT/],
     [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
-    [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], /cannot read --tls-cert \/nonexistent\/cert\.pem: ENOENT/],
+    [
+      ['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'],
+      /cannot read --tls-cert \/nonexistent\/cert\.pem: ENOENT/,
+    ],
   ])('refuses %j with a clear message and exit status 2', async (argv, message) => {
     const { status, stdout, stderr } = await cli(...argv);
     expect(status).toBe(2);
@@ -143,7 +176,12 @@ describe('govc command line', () => {
     const [, url] = await govc.line(/^\{"time":"[^"]+","msg":"listening","url":"(http:\/\/[^"]+)"/m);
     const create = await curl(`${url}/v1/CreateRepository`, ['-H', 'content-type: application/json', '-d', '{"repo":"r"}']);
     expect(create.status).toBe(200);
-    const big = await curl(`${url}/v1/StoreBlob`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ repo: 'r', content: 'A'.repeat(4_000) })]);
+    const big = await curl(`${url}/v1/StoreBlob`, [
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ repo: 'r', content: 'A'.repeat(4_000) }),
+    ]);
     expect(big.status).toBe(429);
     const batch = { repo: 'r', operations: ['a', 'b', 'c'].map((id) => ({ id, method: 'GetRepository', request: {} })) };
     const tooMany = await curl(`${url}/v1/BatchOperations`, ['-H', 'content-type: application/json', '-d', JSON.stringify(batch)]);
@@ -195,7 +233,9 @@ describe('govc command line', () => {
       await using second = spawnCli(['serve', '--port', '0', '--data-dir', dataDir]);
       expect(await second.exited).toBe(1);
       expect(second.stderr()).toMatch(
-        new RegExp(`^govc: cannot open the store in ${dataDir}: \\[failed_precondition\\] data directory ${dataDir} is in use by another running govc store \\(lock .*, held by pid ${first.child.pid}\\)\n$`),
+        new RegExp(
+          `^govc: cannot open the store in ${dataDir}: \\[failed_precondition\\] data directory ${dataDir} is in use by another running govc store \\(lock .*, held by pid ${first.child.pid}\\)\n$`,
+        ),
       );
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);

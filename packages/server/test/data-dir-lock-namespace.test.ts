@@ -43,10 +43,14 @@ afterAll(async () => {
 });
 
 function serveInNewPidNamespace(dir: string): NamespacedServer {
-  const unshare = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, govc, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const unshare = spawn(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', process.execPath, govc, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   let spawnFailed = false;
@@ -65,7 +69,11 @@ function serveInNewPidNamespace(dir: string): NamespacedServer {
     exited,
     stderr: () => err,
     async url() {
-      for (const deadline = Date.now() + 30_000; Date.now() < deadline && !spawnFailed && unshare.exitCode === null && unshare.signalCode === null; await sleep(50)) {
+      for (
+        const deadline = Date.now() + 30_000;
+        Date.now() < deadline && !spawnFailed && unshare.exitCode === null && unshare.signalCode === null;
+        await sleep(50)
+      ) {
         const match = banner.exec(out);
         if (match) return match[1]!;
       }
@@ -91,7 +99,11 @@ async function pidInNamespace(server: NamespacedServer): Promise<string> {
 }
 
 async function json(url: string, method: string, body: unknown): Promise<Record<string, unknown>> {
-  const reply = await h1(`${url}/v1/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const reply = await h1(`${url}/v1/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(reply.status, reply.body).toBe(200);
   return JSON.parse(reply.body) as Record<string, unknown>;
 }
@@ -119,7 +131,9 @@ describe('the data-dir lock of a server that runs as PID 1 of its namespace', ()
 
     const second = serveInNewPidNamespace(dataDir);
     expect(await second.exited).toBe(1);
-    expect(second.stderr()).toContain(`govc: cannot open the store in ${dataDir}: [failed_precondition] data directory ${dataDir} is in use by another running govc store`);
+    expect(second.stderr()).toContain(
+      `govc: cannot open the store in ${dataDir}: [failed_precondition] data directory ${dataDir} is in use by another running govc store`,
+    );
     expect(second.stderr()).toContain('held by pid 1)');
 
     // unshare ignores SIGTERM and passes on the server's exit status; the server, as PID 1, gets it because it handles it.

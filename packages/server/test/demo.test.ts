@@ -12,7 +12,13 @@ describe('the demo that `npm start` runs', () => {
     const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { demo: string } };
     expect(manifest.scripts.demo).toBe('tsx demo/demo.ts');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'demo/demo.ts'], { cwd: packageDir, timeout: 50_000 });
-    for (const title of ['CreateRepository', 'WatchRefs event', 'BatchOperations (atomic)', 'GET raw blob (fetch, new connection)', 'GET raw blob (fetch, kept alive)']) {
+    for (const title of [
+      'CreateRepository',
+      'WatchRefs event',
+      'BatchOperations (atomic)',
+      'GET raw blob (fetch, new connection)',
+      'GET raw blob (fetch, kept alive)',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^${title.replace(/[()]/g, '\\$&')} +\\d+ µs `, 'm'));
     }
     expect(stdout).toContain('tag:ok branch:ok refs:ok');

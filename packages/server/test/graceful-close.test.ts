@@ -51,7 +51,9 @@ describe('graceful close', () => {
     await using s = await startServer({ timeouts: { shutdownMs: 5_000 } });
     const agent = new Agent({ keepAlive: true });
     await new Promise<void>((resolve, reject) => {
-      request(`${s.url}/healthz`, { agent }, (response) => response.resume().on('end', resolve)).on('error', reject).end();
+      request(`${s.url}/healthz`, { agent }, (response) => response.resume().on('end', resolve))
+        .on('error', reject)
+        .end();
     });
     const session = await h2Session(s.url);
     await h2(session, '/healthz');
@@ -66,7 +68,11 @@ describe('graceful close', () => {
 
   it('cuts what is still running after the grace period', async () => {
     await using s = await startServer({ bindings: [echoBinding()], timeouts: { shutdownMs: 200 } });
-    const outcome = (reply: Promise<unknown>) => reply.then(() => 'answered', () => 'cut');
+    const outcome = (reply: Promise<unknown>) =>
+      reply.then(
+        () => 'answered',
+        () => 'cut',
+      );
     const hung = outcome(h1(`${s.url}/echo/hang`, { headers: { 'x-hang': '1' } }));
     const session = await h2Session(s.url);
     const hungStream = outcome(h2(session, '/echo/hang', { headers: { 'x-hang': '1' } }));

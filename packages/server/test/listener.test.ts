@@ -11,13 +11,27 @@ describe('one port, HTTP/1.1 and h2c', () => {
     await using s = await startServer({ bindings: [echoBinding()] });
     const one = await h1(`${s.url}/echo/a?x=1`, { method: 'POST', body: 'hello' });
     expect(one.status).toBe(200);
-    expect(JSON.parse(one.body)).toEqual<Echo>({ binding: 'echo', protocol: 'http/1.1', tls: false, method: 'POST', path: '/echo/a', body: 'hello' });
+    expect(JSON.parse(one.body)).toEqual<Echo>({
+      binding: 'echo',
+      protocol: 'http/1.1',
+      tls: false,
+      method: 'POST',
+      path: '/echo/a',
+      body: 'hello',
+    });
 
     const session = await h2Session(s.url);
     try {
       const two = await h2(session, '/echo/b', { method: 'PUT', body: 'world' });
       expect(two.status).toBe(200);
-      expect(JSON.parse(two.body)).toEqual<Echo>({ binding: 'echo', protocol: 'h2', tls: false, method: 'PUT', path: '/echo/b', body: 'world' });
+      expect(JSON.parse(two.body)).toEqual<Echo>({
+        binding: 'echo',
+        protocol: 'h2',
+        tls: false,
+        method: 'PUT',
+        path: '/echo/b',
+        body: 'world',
+      });
       // Many streams on the one session.
       const many = await Promise.all(Array.from({ length: 20 }, (_, i) => h2(session, `/echo/${i}`)));
       expect(many.map((reply) => (JSON.parse(reply.body) as Echo).path)).toEqual(Array.from({ length: 20 }, (_, i) => `/echo/${i}`));
@@ -67,7 +81,12 @@ describe('one port, HTTP/1.1 and h2c', () => {
   });
 
   it('answers /healthz and /metrics before any binding, over both versions', async () => {
-    const greedy: HttpBinding = { name: 'greedy', handles: () => true, serveHttp1: (_q, r) => r.end('greedy'), serveHttp2: (st) => st.end('greedy') };
+    const greedy: HttpBinding = {
+      name: 'greedy',
+      handles: () => true,
+      serveHttp1: (_q, r) => r.end('greedy'),
+      serveHttp2: (st) => st.end('greedy'),
+    };
     await using s = await startServer({ bindings: [greedy] });
     const health = await h1(`${s.url}/healthz`);
     expect([health.status, health.body, health.headers['content-type']]).toEqual([200, 'ok', 'text/plain; charset=utf-8']);
@@ -118,7 +137,10 @@ describe('one port, HTTP/1.1 and h2c', () => {
     await using s = await startServer({ bindings });
     expect((JSON.parse((await h1(`${s.url}/both/x`)).body) as Echo).binding).toBe('first');
     const wrong = await h1(`${s.url}/h2only/x`);
-    expect([wrong.status, JSON.parse(wrong.body)]).toEqual([505, { code: 'unimplemented', message: 'the grpc-like binding is not served over HTTP/1.1' }]);
+    expect([wrong.status, JSON.parse(wrong.body)]).toEqual([
+      505,
+      { code: 'unimplemented', message: 'the grpc-like binding is not served over HTTP/1.1' },
+    ]);
     const session = await h2Session(s.url);
     try {
       expect((await h2(session, '/both/x')).body).toBe('grpc-like');

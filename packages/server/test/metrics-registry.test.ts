@@ -36,7 +36,10 @@ describe('MetricsRegistry', () => {
 
   it('escapes label values and help text', () => {
     const registry = new MetricsRegistry();
-    registry.counter({ name: 'odd_total', help: 'back\\slash\nnewline', labelNames: ['v'] }).labels('a"b\\c\nd').inc();
+    registry
+      .counter({ name: 'odd_total', help: 'back\\slash\nnewline', labelNames: ['v'] })
+      .labels('a"b\\c\nd')
+      .inc();
     expect(registry.render()).toBe('# HELP odd_total back\\\\slash\\nnewline\n# TYPE odd_total counter\nodd_total{v="a\\"b\\\\c\\nd"} 1\n');
   });
 
@@ -61,7 +64,10 @@ describe('MetricsRegistry', () => {
 
   it('renders a histogram without labels with `le` as its only label', () => {
     const registry = new MetricsRegistry();
-    registry.histogram({ name: 'pause_seconds', help: 'Pauses.', buckets: [0.5] }).labels().observe(0.25);
+    registry
+      .histogram({ name: 'pause_seconds', help: 'Pauses.', buckets: [0.5] })
+      .labels()
+      .observe(0.25);
     expect(registry.render()).toBe(
       '# HELP pause_seconds Pauses.\n# TYPE pause_seconds histogram\n' +
         'pause_seconds_bucket{le="0.5"} 1\npause_seconds_bucket{le="+Inf"} 1\npause_seconds_sum 0.25\npause_seconds_count 1\n',

@@ -33,7 +33,10 @@ async function runCurlLines(lines: readonly string[], url: string): Promise<stri
 
 /** `node_modules/.bin/govc serve`, the command the READMEs give for process managers, as users run it: the built bin. */
 async function serveGovc(): Promise<{ url: string } & AsyncDisposable> {
-  const server: ChildProcess = spawn(`${root}/node_modules/.bin/govc`, ['serve', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server: ChildProcess = spawn(`${root}/node_modules/.bin/govc`, ['serve', '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -63,7 +66,10 @@ describe('README commands, run against `node_modules/.bin/govc serve`', () => {
     await using govc = await serveGovc();
     const readme = await readFile(`${root}/README.md`, 'utf8');
     expect(readme).toContain('run `node_modules/.bin/govc serve` itself');
-    const [description, created, stored, fetched] = (await runCurlLines(await commandsAfter('README.md', 'and these talk to it:'), govc.url)) as [string, string, string, string];
+    const [description, created, stored, fetched] = (await runCurlLines(
+      await commandsAfter('README.md', 'and these talk to it:'),
+      govc.url,
+    )) as [string, string, string, string];
     expect(JSON.parse(description).methods.map((method: { name: string }) => method.name)).toContain('Commit');
     expect(JSON.parse(created)).toMatchObject({ repo: 'demo', defaultBranch: 'main' });
     expect(JSON.parse(stored)).toMatchObject({ hash: expect.stringMatching(/^[0-9a-f]{40}$/) });

@@ -15,7 +15,9 @@ describe('README', () => {
   it('shows the banner exactly as `govc serve` prints it', async () => {
     const readme = await readFile(readmeUrl, 'utf8');
     const address = { host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080' };
-    expect(readme).toContain(`\`\`\`\n${bannerOf(address, { tls: undefined, memoryLimit: defaultMemoryLimit, tokens: undefined })}\n\`\`\``);
+    expect(readme).toContain(
+      `\`\`\`\n${bannerOf(address, { tls: undefined, memoryLimit: defaultMemoryLimit, tokens: undefined })}\n\`\`\``,
+    );
   });
 
   it('shows the embedding example exactly as test/readme-example.ts, which runs', async () => {

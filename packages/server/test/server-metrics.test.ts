@@ -47,7 +47,7 @@ describe('/metrics', () => {
     expect(metrics.registry.render()).not.toMatch(/govc_connections_open\{[^}]*\} [1-9]|govc_http_requests_in_flight\{[^}]*\} [1-9]/);
   });
 
-  it('shows every limit at 0 on a fresh server\'s first scrape, before any client hit one', async () => {
+  it("shows every limit at 0 on a fresh server's first scrape, before any client hit one", async () => {
     await using s = await startServer();
     const text = (await h1(`${s.url}/metrics`)).body;
     for (const limit of limitNames) expect(sample(text, `govc_limit_hits_total{limit="${limit}"}`), limit).toBe(0);
@@ -66,7 +66,9 @@ describe('/metrics', () => {
     expect(sample(before, 'govc_idempotency_evicted_early_total')).toBe(0);
     for (let i = 0; i < 10; i++) {
       const headers = { 'content-type': 'application/json', 'idempotency-key': `key-${i}` };
-      expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers, body: JSON.stringify({ repo: `r${i}` }) })).status).toBe(200);
+      expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers, body: JSON.stringify({ repo: `r${i}` }) })).status).toBe(
+        200,
+      );
     }
     const { entries, evictedEarly } = service.idempotencyStats();
     expect(evictedEarly).toBe(10 - entries);

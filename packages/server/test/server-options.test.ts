@@ -26,7 +26,9 @@ describe('resolveServerOptions', () => {
     expect(() => resolveServerOptions({ port: -1 })).toThrow('port must be an integer >= 0 and <= 65535, got -1');
     expect(() => resolveServerOptions({ timeouts: { idleMs: 1.5 } })).toThrow('timeouts.idleMs');
     expect(() => resolveServerOptions({ http2: { maxConcurrentStreams: NaN } })).toThrow('http2.maxConcurrentStreams');
-    expect(() => resolveServerOptions({ timeouts: { headersMs: 2_000, requestMs: 1_000 } })).toThrow('timeouts.headersMs (2000) cannot exceed timeouts.requestMs (1000)');
+    expect(() => resolveServerOptions({ timeouts: { headersMs: 2_000, requestMs: 1_000 } })).toThrow(
+      'timeouts.headersMs (2000) cannot exceed timeouts.requestMs (1000)',
+    );
     expect(() => resolveServerOptions({ timeouts: { headersMs: 2_000, requestMs: 0 } })).not.toThrow();
   });
 });

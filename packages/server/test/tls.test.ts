@@ -18,12 +18,26 @@ describe('TLS on the same port, ALPN choosing h2 or http/1.1', () => {
     await using s = await startServer({ tls: certificate, bindings: [echoBinding()] });
     expect(s.url).toBe(`https://127.0.0.1:${s.port}`);
     const one = await h1(`${s.url}/echo/a`, { method: 'POST', body: 'over tls' });
-    expect(JSON.parse(one.body)).toEqual<Echo>({ binding: 'echo', protocol: 'http/1.1', tls: true, method: 'POST', path: '/echo/a', body: 'over tls' });
+    expect(JSON.parse(one.body)).toEqual<Echo>({
+      binding: 'echo',
+      protocol: 'http/1.1',
+      tls: true,
+      method: 'POST',
+      path: '/echo/a',
+      body: 'over tls',
+    });
     const session = await h2Session(s.url);
     try {
       expect(session.alpnProtocol).toBe('h2');
       const two = await h2(session, '/echo/b', { method: 'POST', body: 'h2 over tls' });
-      expect(JSON.parse(two.body)).toEqual<Echo>({ binding: 'echo', protocol: 'h2', tls: true, method: 'POST', path: '/echo/b', body: 'h2 over tls' });
+      expect(JSON.parse(two.body)).toEqual<Echo>({
+        binding: 'echo',
+        protocol: 'h2',
+        tls: true,
+        method: 'POST',
+        path: '/echo/b',
+        body: 'h2 over tls',
+      });
       expect((await h2(session, '/healthz')).body).toBe('ok');
     } finally {
       session.close();
@@ -36,13 +50,21 @@ describe('TLS on the same port, ALPN choosing h2 or http/1.1', () => {
   it('negotiates what the client offers, and HTTP/1.1 when it offers no ALPN', async () => {
     await using s = await startServer({ tls: certificate });
     const offers: Array<string[] | undefined> = [['h2', 'http/1.1'], ['http/1.1'], undefined];
-    const chosen = await Promise.all(offers.map((ALPNProtocols) => new Promise<string | false>((resolve, reject) => {
-      const socket = tlsConnect({ port: s.port, host: '127.0.0.1', rejectUnauthorized: false, ...(ALPNProtocols ? { ALPNProtocols } : {}) }, () => {
-        resolve(socket.alpnProtocol ?? false);
-        socket.destroy();
-      });
-      socket.on('error', reject);
-    })));
+    const chosen = await Promise.all(
+      offers.map(
+        (ALPNProtocols) =>
+          new Promise<string | false>((resolve, reject) => {
+            const socket = tlsConnect(
+              { port: s.port, host: '127.0.0.1', rejectUnauthorized: false, ...(ALPNProtocols ? { ALPNProtocols } : {}) },
+              () => {
+                resolve(socket.alpnProtocol ?? false);
+                socket.destroy();
+              },
+            );
+            socket.on('error', reject);
+          }),
+      ),
+    );
     expect(chosen).toEqual(['h2', 'http/1.1', false]);
     const plain = await new Promise<string>((resolve, reject) => {
       const socket = tlsConnect({ port: s.port, host: '127.0.0.1', rejectUnauthorized: false }, () => {

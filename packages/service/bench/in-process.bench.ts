@@ -14,16 +14,7 @@
  * ≤ 3 µs per batched op.
  */
 import { createHash } from 'node:crypto';
-import {
-  batching,
-  createClient,
-  createInProcessTransport,
-  deadline,
-  metrics,
-  retry,
-  type GovcClient,
-  type Middleware,
-} from '@govc/core';
+import { batching, createClient, createInProcessTransport, deadline, metrics, retry, type GovcClient, type Middleware } from '@govc/core';
 import { createGovcService, type GovcService } from '@govc/service';
 
 const payloadBytes = 46;
@@ -141,7 +132,9 @@ const rows: [string, number, number | undefined][] = [
   ['per op, 100 concurrent calls via batching', await measure(calls, (w, c) => concurrentBatches(w.full, c)), 3],
 ];
 
-console.log(`in-process client stack, Node ${process.version}, ${calls} calls per round, best of ${rounds} rounds; ${verified} responses verified`);
+console.log(
+  `in-process client stack, Node ${process.version}, ${calls} calls per round, best of ${rounds} rounds; ${verified} responses verified`,
+);
 console.log(`${'row'.padEnd(46)}${'µs/op'.padStart(8)}${'vs bare'.padStart(10)}  target`);
 for (const [name, ns, targetUs] of rows) {
   const us = ns / 1000;

@@ -98,7 +98,9 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
     async BatchOperations(request: unknown, call: HandlerContext) {
       checkMessage(BatchOperationsRequest, request);
       const ctx = await state.open(request.repo, call);
-      return state.once(call, request.repo, 'BatchOperations', request, (durableOutcome) => batchOperations(state, { ...ctx, durableOutcome }, request));
+      return state.once(call, request.repo, 'BatchOperations', request, (durableOutcome) =>
+        batchOperations(state, { ...ctx, durableOutcome }, request),
+      );
     },
     WatchRefs: (request, call) => watchRefs(state, request, call),
     async Health(request: unknown) {
@@ -108,4 +110,3 @@ export function createGovcService(options: GovcServiceOptions = {}): GovcService
   };
   return { ...handler, store: state.store, idempotencyStats: () => state.idempotency.stats(), close: () => state.close() };
 }
-

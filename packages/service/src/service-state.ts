@@ -92,7 +92,13 @@ export class ServiceState {
    * Runs a mutating call once per idempotency key (when the call carries one). `work` gets the
    * records that keep its outcome durable with its ref move (none without a key).
    */
-  once<T>(call: HandlerContext, repo: string, method: string, request: unknown, work: (durableOutcome: DurableOutcome) => Promise<T>): Promise<T> {
+  once<T>(
+    call: HandlerContext,
+    repo: string,
+    method: string,
+    request: unknown,
+    work: (durableOutcome: DurableOutcome) => Promise<T>,
+  ): Promise<T> {
     const key = call.headers['idempotency-key'];
     if (key === undefined) return work(noDurableOutcome);
     return this.onceByKey(call.caller, repo, method, key, request, work);

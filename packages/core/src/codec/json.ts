@@ -33,9 +33,10 @@ function mapBytes(type: MessageDescriptor, value: unknown, path: string, convert
     const fieldValue = record[field.name];
     if (fieldValue === undefined || fieldValue === null) continue;
     const fieldPath = path ? `${path}.${field.name}` : field.name;
-    out[field.name] = Array.isArray(fieldValue) && field.repeated
-      ? fieldValue.map((item, i) => mapField(field, item, `${fieldPath}[${i}]`, record, convert))
-      : mapField(field, fieldValue, fieldPath, record, convert);
+    out[field.name] =
+      Array.isArray(fieldValue) && field.repeated
+        ? fieldValue.map((item, i) => mapField(field, item, `${fieldPath}[${i}]`, record, convert))
+        : mapField(field, fieldValue, fieldPath, record, convert);
   }
   return out;
 }

@@ -7,7 +7,8 @@ import type { FieldDescriptor, MessageDescriptor } from '../schema/message.js';
 // only for the messages that have such a value. Types that cannot hold an integer (StoreBlob,
 // the hot path) are passed through without a look at their fields.
 
-const isWide = (value: unknown): value is number => typeof value === 'number' && (value > 0xffff_ffff || value < -0x8000_0000) && Number.isInteger(value);
+const isWide = (value: unknown): value is number =>
+  typeof value === 'number' && (value > 0xffff_ffff || value < -0x8000_0000) && Number.isInteger(value);
 
 function isInteger(field: FieldDescriptor): boolean {
   return field.kind === 'int' || field.kind === 'uint';
@@ -20,7 +21,13 @@ function mayHoldIntegers(type: MessageDescriptor): boolean {
   let known = holdsIntegers.get(type);
   if (known === undefined) {
     holdsIntegers.set(type, false); // a type that contains itself adds nothing
-    known = type.fields.some((field) => isInteger(field) || field.kind === 'request' || field.kind === 'response' || (field.kind === 'message' && mayHoldIntegers(field.message!)));
+    known = type.fields.some(
+      (field) =>
+        isInteger(field) ||
+        field.kind === 'request' ||
+        field.kind === 'response' ||
+        (field.kind === 'message' && mayHoldIntegers(field.message!)),
+    );
     holdsIntegers.set(type, known);
   }
   return known;
@@ -35,7 +42,8 @@ function fieldType(field: FieldDescriptor, parent: Record<string, unknown>): Mes
 /** `value` of `field` with its wide integers as BigInts; the same value when it has none. */
 function widenField(field: FieldDescriptor, value: unknown, parent: Record<string, unknown>): unknown {
   if (isInteger(field)) {
-    if (field.repeated && Array.isArray(value)) return value.some(isWide) ? value.map((one: unknown) => (isWide(one) ? BigInt(one) : one)) : value;
+    if (field.repeated && Array.isArray(value))
+      return value.some(isWide) ? value.map((one: unknown) => (isWide(one) ? BigInt(one) : one)) : value;
     return isWide(value) ? BigInt(value) : value;
   }
   const type = fieldType(field, parent);

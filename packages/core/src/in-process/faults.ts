@@ -124,15 +124,16 @@ export function withFaults<H extends AnyHandler>(handler: H, plan: FaultPlan): H
     wrapped[name] = function faultyMethod(request, context) {
       const { fail, lose, delayMs } = plan.take(name);
       if (fail) throw fail;
-      const result = delayMs > 0
-        ? sleep(delayMs, context.signal).then(
-            () => method.call(handler, request, context),
-            (error: unknown) => {
-              plan.stats.abandoned++;
-              throw error;
-            },
-          )
-        : method.call(handler, request, context);
+      const result =
+        delayMs > 0
+          ? sleep(delayMs, context.signal).then(
+              () => method.call(handler, request, context),
+              (error: unknown) => {
+                plan.stats.abandoned++;
+                throw error;
+              },
+            )
+          : method.call(handler, request, context);
       if (lose && result instanceof Promise) {
         return result.then(
           () => {

@@ -202,7 +202,11 @@ function dispatchTo(next: Next): (waiters: readonly Waiter[]) => void {
     const canLeave = waiters.every(({ call }) => call.signal !== undefined || call.deadline !== undefined);
     const batch = canLeave ? { controller: new AbortController(), live: waiters.length } : undefined;
     for (const waiter of waiters) waiter.batch = batch;
-    const request: BatchOperationsRequest = { repo: first.repo, atomic: false, operations: waiters.map((waiter, i) => opOf(waiter, String(i))) };
+    const request: BatchOperationsRequest = {
+      repo: first.repo,
+      atomic: false,
+      operations: waiters.map((waiter, i) => opOf(waiter, String(i))),
+    };
     send(next, {
       stream: false,
       method: govcMethods.BatchOperations,
@@ -248,7 +252,8 @@ export function batching(options: BatchingOptions = {}): Middleware {
       if (typeof repo !== 'string' || !wellFormed(call)) return next(call);
       const { signal, deadline } = call;
       if (signal?.aborted) return Promise.reject(canceledBy(signal));
-      if (deadline !== undefined && deadline <= Date.now()) return Promise.reject(new GovcError('deadline_exceeded', 'deadline passed before the call started'));
+      if (deadline !== undefined && deadline <= Date.now())
+        return Promise.reject(new GovcError('deadline_exceeded', 'deadline passed before the call started'));
       const headers = withoutKey(call.headers);
       const key = batchKey(repo, headers);
       const idempotencyKey = call.headers?.[idempotencyKeyHeader] ?? '';

@@ -30,7 +30,10 @@ export const gzipCompression: Compression = {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ERR_BUFFER_TOO_LARGE' || (error as RangeError).name === 'RangeError') {
-        throw new GovcError('resource_exhausted', `inflated body is larger than ${maxBytes} bytes`, { cause: error, limit: 'inflated_bytes' });
+        throw new GovcError('resource_exhausted', `inflated body is larger than ${maxBytes} bytes`, {
+          cause: error,
+          limit: 'inflated_bytes',
+        });
       }
       throw new GovcError('invalid_argument', `malformed gzip body: ${(error as Error).message}`, { cause: error });
     }
@@ -41,4 +44,3 @@ export const gzipCompression: Compression = {
 export function findCompression(name: string): Compression | undefined {
   return name === gzipCompression.name ? gzipCompression : undefined;
 }
-

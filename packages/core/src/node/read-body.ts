@@ -26,18 +26,21 @@ export interface RequestBodyLimits {
 export async function readRequestBody(request: IncomingBody, limits: RequestBodyLimits): Promise<Uint8Array> {
   const maxBytes = limits.maxMessageBytes;
   const declared = Number(headerValue(request.headers, 'content-length') ?? Number.NaN);
-  if (declared > maxBytes) throw new GovcError('resource_exhausted', `body of ${declared} bytes is over the limit of ${maxBytes}`, { limit: 'message_bytes' });
+  if (declared > maxBytes)
+    throw new GovcError('resource_exhausted', `body of ${declared} bytes is over the limit of ${maxBytes}`, { limit: 'message_bytes' });
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body) {
     size += chunk.byteLength;
-    if (size > maxBytes) throw new GovcError('resource_exhausted', `body is over the limit of ${maxBytes} bytes`, { limit: 'message_bytes' });
+    if (size > maxBytes)
+      throw new GovcError('resource_exhausted', `body is over the limit of ${maxBytes} bytes`, { limit: 'message_bytes' });
     chunks.push(chunk);
   }
   const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   const encoding = headerValue(request.headers, 'content-encoding')?.trim().toLowerCase();
   if (encoding === undefined || encoding === '' || encoding === 'identity') return body;
-  if (encoding !== 'gzip') throw new GovcError('invalid_argument', `content-encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported; use gzip`);
+  if (encoding !== 'gzip')
+    throw new GovcError('invalid_argument', `content-encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported; use gzip`);
   return gzipCompression.decompress(body, limits.maxInflatedBytes);
 }
 

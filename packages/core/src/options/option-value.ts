@@ -37,11 +37,16 @@ function describeRange(range: OptionRange, max: number): string {
   const kind = range.integer ? 'an integer' : 'a number';
   const low = range.min !== undefined ? `>= ${range.min}` : range.above !== undefined ? `> ${range.above}` : undefined;
   const high = Number.isFinite(max) && max !== Number.MAX_SAFE_INTEGER ? `<= ${max}` : undefined;
-  return [kind, low, high].filter(Boolean).join(' ').replace(/ (<=)/, low ? ' and $1' : ' $1');
+  return [kind, low, high]
+    .filter(Boolean)
+    .join(' ')
+    .replace(/ (<=)/, low ? ' and $1' : ' $1');
 }
 
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
   // An object's own toString may throw or lie; its tag does neither.
-  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? Object.prototype.toString.call(value) : String(value);
+  return (typeof value === 'object' && value !== null) || typeof value === 'function'
+    ? Object.prototype.toString.call(value)
+    : String(value);
 }

@@ -24,10 +24,13 @@ export class DeadlineWheel {
     if (!entry) {
       const entries = new Set<Expirable>();
       // Browsers' timers are numbers without ref/unref: there the slot simply fires.
-      const timer = setTimeout(() => {
-        this.#slots.delete(slot);
-        for (const entry of entries) entry.expire();
-      }, Math.max(0, slot - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.#slots.delete(slot);
+          for (const entry of entries) entry.expire();
+        },
+        Math.max(0, slot - Date.now()),
+      );
       entry = { timer, entries };
       this.#slots.set(slot, entry);
     }

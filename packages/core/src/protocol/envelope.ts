@@ -59,7 +59,9 @@ export class EnvelopeReader {
       const header = this.#peek(envelopeHeaderBytes);
       const length = new DataView(header.buffer, header.byteOffset, envelopeHeaderBytes).getUint32(1);
       if (length > this.#maxPayloadBytes) {
-        throw new GovcError('resource_exhausted', `message of ${length} bytes is over the limit of ${this.#maxPayloadBytes}`, { limit: 'message_bytes' });
+        throw new GovcError('resource_exhausted', `message of ${length} bytes is over the limit of ${this.#maxPayloadBytes}`, {
+          limit: 'message_bytes',
+        });
       }
       if (this.#buffered < envelopeHeaderBytes + length) return envelopes;
       const frame = this.#take(envelopeHeaderBytes + length);

@@ -11,7 +11,10 @@ export interface MethodDoc {
 
 /** Errors any call may get, whatever its method. */
 export const callErrors: readonly (readonly [ErrorCode, string])[] = [
-  ['invalid_argument', 'a field is missing, of the wrong type, or out of its range; a name, ref, path or hash is malformed; an idempotency key was used for a different request'],
+  [
+    'invalid_argument',
+    'a field is missing, of the wrong type, or out of its range; a name, ref, path or hash is malformed; an idempotency key was used for a different request',
+  ],
   ['not_found', 'the repository does not exist (every method that names one)'],
   ['resource_exhausted', 'a message is over the size limit, or the memory store is full (may carry a retry-after)'],
   ['deadline_exceeded', 'the call’s deadline passed; the server stopped its work'],
@@ -116,12 +119,19 @@ export const methodDocs: { readonly [K in GovcMethodName]: MethodDoc } = {
   BatchOperations: {
     summary:
       'Runs many unary calls inside one repository in one round trip. Each op answers alone, in request order; with `atomic` their ref changes take effect together or not at all, and when one fails the others report `aborted`.',
-    errors: [['invalid_argument', 'more ops than the batch limit, an op names a method that cannot be batched, or an op’s repo differs from the batch’s']],
+    errors: [
+      [
+        'invalid_argument',
+        'more ops than the batch limit, an op names a method that cannot be batched, or an op’s repo differs from the batch’s',
+      ],
+    ],
   },
   WatchRefs: {
     summary:
       'Streams ref changes as they happen, each with a sequence number; `sinceSeq` resumes after a reconnect without losing or repeating a change.',
-    errors: [['out_of_range', '`sinceSeq` is older than the history kept, or from before a restart of a memory store: resync with `ListRefs`']],
+    errors: [
+      ['out_of_range', '`sinceSeq` is older than the history kept, or from before a restart of a memory store: resync with `ListRefs`'],
+    ],
   },
   Health: {
     summary: 'Says the service is up and which version it runs.',

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { BatchOperationsRequest, BatchOperationsResponse, Blob, CommitRequest, DataChunk, HasObjectsRequest, HealthResponse, ListRepositoriesResponse, Repository, StoreBlobRequest, jsonCodec, type MessageDescriptor } from '../../src/index.js';
+import {
+  BatchOperationsRequest,
+  BatchOperationsResponse,
+  Blob,
+  CommitRequest,
+  DataChunk,
+  HasObjectsRequest,
+  HealthResponse,
+  ListRepositoriesResponse,
+  Repository,
+  StoreBlobRequest,
+  jsonCodec,
+  type MessageDescriptor,
+} from '../../src/index.js';
 import { checkMessage } from '../../src/protocol/index.js';
 import { expectInvalid } from '../errors/expect-govc-error.js';
 import { allByteValues, batchRequest, batchResponse, commitRequest, hash, pseudoRandomBytes, samples } from './samples.js';
@@ -88,12 +101,18 @@ describe('jsonCodec', () => {
       expect(wire.results[0]!.response!.content).toBe(base64(allByteValues));
       expect(wire.results[1]!.response!.content).toBe('');
       expect(wire.results[3]!.response).toEqual({});
-      expect(wire.results[4]).toEqual({ id: 'op-5', method: 'Commit', ok: false, error: { code: 'aborted', message: 'stale expectedHead' } });
+      expect(wire.results[4]).toEqual({
+        id: 'op-5',
+        method: 'Commit',
+        ok: false,
+        error: { code: 'aborted', message: 'stale expectedHead' },
+      });
     });
 
     it('leaves absent optional fields out of the text', () => {
-      expect(encodeText(CommitRequest, { repo: 'r', branch: 'main', message: 'm', author: { name: 'n', email: 'e' }, changes: [{ path: 'p' }] }))
-        .toBe('{"repo":"r","branch":"main","message":"m","author":{"name":"n","email":"e"},"changes":[{"path":"p"}]}');
+      expect(
+        encodeText(CommitRequest, { repo: 'r', branch: 'main', message: 'm', author: { name: 'n', email: 'e' }, changes: [{ path: 'p' }] }),
+      ).toBe('{"repo":"r","branch":"main","message":"m","author":{"name":"n","email":"e"},"changes":[{"path":"p"}]}');
     });
   });
 
@@ -119,11 +138,20 @@ describe('jsonCodec', () => {
     });
 
     it('reads base64 bytes nested in commits, batch ops and batch results', () => {
-      const op = { id: 'a', method: 'Commit', request: { repo: 'r', branch: 'main', message: 'm', author: { name: 'n', email: 'e' }, changes: [{ path: 'p', content: '-_8' }] } };
+      const op = {
+        id: 'a',
+        method: 'Commit',
+        request: { repo: 'r', branch: 'main', message: 'm', author: { name: 'n', email: 'e' }, changes: [{ path: 'p', content: '-_8' }] },
+      };
       const decoded = decodeText(BatchOperationsRequest, JSON.stringify({ repo: 'r', operations: [op] })) as BatchOperationsRequest;
       expect((decoded.operations[0]!.request as CommitRequest).changes[0]!.content).toEqual(Uint8Array.of(0xfb, 0xff));
-      const results = decodeText(BatchOperationsResponse, '{"results":[{"id":"a","method":"GetBlob","ok":true,"response":{"hash":"h","size":1,"content":"/w"}}]}');
-      expect(results).toEqual({ results: [{ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: Uint8Array.of(255) } }] });
+      const results = decodeText(
+        BatchOperationsResponse,
+        '{"results":[{"id":"a","method":"GetBlob","ok":true,"response":{"hash":"h","size":1,"content":"/w"}}]}',
+      );
+      expect(results).toEqual({
+        results: [{ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: Uint8Array.of(255) } }],
+      });
     });
   });
 
@@ -185,31 +213,65 @@ describe('jsonCodec', () => {
     it('names the path of a bad bytes field deep in a batch', () => {
       const ops = [
         { id: 'a', method: 'StoreBlob', request: { repo: 'r', content: 'AQ==' } },
-        { id: 'b', method: 'Commit', request: { repo: 'r', branch: 'b', message: 'm', author: { name: 'n', email: 'e' }, changes: [{ path: 'x' }, { path: 'y', content: 'A' }] } },
+        {
+          id: 'b',
+          method: 'Commit',
+          request: {
+            repo: 'r',
+            branch: 'b',
+            message: 'm',
+            author: { name: 'n', email: 'e' },
+            changes: [{ path: 'x' }, { path: 'y', content: 'A' }],
+          },
+        },
       ];
-      expectInvalid(() => decodeText(BatchOperationsRequest, JSON.stringify({ repo: 'r', operations: ops })), 'operations[1].request.changes[1].content: invalid base64');
+      expectInvalid(
+        () => decodeText(BatchOperationsRequest, JSON.stringify({ repo: 'r', operations: ops })),
+        'operations[1].request.changes[1].content: invalid base64',
+      );
       const results = [{ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: 7 } }];
-      expectInvalid(() => decodeText(BatchOperationsResponse, JSON.stringify({ results })), 'results[0].response.content: expected base64 bytes');
+      expectInvalid(
+        () => decodeText(BatchOperationsResponse, JSON.stringify({ results })),
+        'results[0].response.content: expected base64 bytes',
+      );
     });
 
-    it.each(['Bogus', 'storeBlob', 'STOREBLOB', '', '__proto__', 'toString', 'constructor'])('a batch op naming an unknown method: %j', (method) => {
-      const body = JSON.stringify({ repo: 'r', operations: [{ id: 'a', method, request: { repo: 'r' } }] });
-      expectInvalid(() => decodeText(BatchOperationsRequest, body), `operations[0].request: method ${JSON.stringify(method)} cannot be batched`);
-    });
-
-    it.each(['CreateRepository', 'DeleteRepository', 'ListRepositories', 'BatchOperations', 'Health', 'UploadBlob', 'DownloadBlob', 'WatchRefs'])(
-      'a batch op naming a method that cannot be batched: %s',
+    it.each(['Bogus', 'storeBlob', 'STOREBLOB', '', '__proto__', 'toString', 'constructor'])(
+      'a batch op naming an unknown method: %j',
       (method) => {
         const body = JSON.stringify({ repo: 'r', operations: [{ id: 'a', method, request: { repo: 'r' } }] });
-        expectInvalid(() => decodeText(BatchOperationsRequest, body), /cannot be batched/);
-        const results = JSON.stringify({ results: [{ id: 'a', method, ok: true, response: {} }] });
-        expectInvalid(() => decodeText(BatchOperationsResponse, results), /results\[0\]\.response: method .* cannot be batched/);
+        expectInvalid(
+          () => decodeText(BatchOperationsRequest, body),
+          `operations[0].request: method ${JSON.stringify(method)} cannot be batched`,
+        );
       },
     );
 
+    it.each([
+      'CreateRepository',
+      'DeleteRepository',
+      'ListRepositories',
+      'BatchOperations',
+      'Health',
+      'UploadBlob',
+      'DownloadBlob',
+      'WatchRefs',
+    ])('a batch op naming a method that cannot be batched: %s', (method) => {
+      const body = JSON.stringify({ repo: 'r', operations: [{ id: 'a', method, request: { repo: 'r' } }] });
+      expectInvalid(() => decodeText(BatchOperationsRequest, body), /cannot be batched/);
+      const results = JSON.stringify({ results: [{ id: 'a', method, ok: true, response: {} }] });
+      expectInvalid(() => decodeText(BatchOperationsResponse, results), /results\[0\]\.response: method .* cannot be batched/);
+    });
+
     it('a batch op whose method is missing or not a string', () => {
-      expectInvalid(() => decodeText(BatchOperationsRequest, '{"repo":"r","operations":[{"id":"a","request":{}}]}'), /method undefined cannot be batched/);
-      expectInvalid(() => decodeText(BatchOperationsRequest, '{"repo":"r","operations":[{"id":"a","method":7,"request":{}}]}'), /method 7 cannot be batched/);
+      expectInvalid(
+        () => decodeText(BatchOperationsRequest, '{"repo":"r","operations":[{"id":"a","request":{}}]}'),
+        /method undefined cannot be batched/,
+      );
+      expectInvalid(
+        () => decodeText(BatchOperationsRequest, '{"repo":"r","operations":[{"id":"a","method":7,"request":{}}]}'),
+        /method 7 cannot be batched/,
+      );
     });
   });
 
@@ -227,8 +289,11 @@ describe('jsonCodec', () => {
     });
 
     it('keeps unknown fields, even next to bytes', () => {
-      expect(decodeText(StoreBlobRequest, '{"repo":"r","content":"AQ==","future":{"content":"not base64!"}}'))
-        .toEqual({ repo: 'r', content: Uint8Array.of(1), future: { content: 'not base64!' } });
+      expect(decodeText(StoreBlobRequest, '{"repo":"r","content":"AQ==","future":{"content":"not base64!"}}')).toEqual({
+        repo: 'r',
+        content: Uint8Array.of(1),
+        future: { content: 'not base64!' },
+      });
     });
 
     it('leaves a null bytes field null (checkMessage treats null as absent)', () => {
@@ -238,12 +303,16 @@ describe('jsonCodec', () => {
     it('leaves wrongly shaped messages around bytes for checkMessage to reject', () => {
       expect(decodeText(CommitRequest, '{"changes":"AQ==","author":[1]}')).toEqual({ changes: 'AQ==', author: [1] });
       expect(decodeText(BatchOperationsRequest, '{"operations":{"0":1}}')).toEqual({ operations: { 0: 1 } });
-      expect(decodeText(BatchOperationsResponse, '{"results":[null,{"id":"a","method":"Nope","ok":false}]}'))
-        .toEqual({ results: [null, { id: 'a', method: 'Nope', ok: false }] });
+      expect(decodeText(BatchOperationsResponse, '{"results":[null,{"id":"a","method":"Nope","ok":false}]}')).toEqual({
+        results: [null, { id: 'a', method: 'Nope', ok: false }],
+      });
     });
 
     it('does not let a __proto__ key reach any prototype', () => {
-      const decoded = decodeText(StoreBlobRequest, '{"__proto__":{"polluted":true,"content":"AQ=="},"repo":"r","content":"AQ=="}') as object;
+      const decoded = decodeText(
+        StoreBlobRequest,
+        '{"__proto__":{"polluted":true,"content":"AQ=="},"repo":"r","content":"AQ=="}',
+      ) as object;
       expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
       expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
       expect((decoded as { polluted?: unknown }).polluted).toBeUndefined();
@@ -289,7 +358,9 @@ describe('jsonCodec', () => {
       try {
         result = decodeText(HealthResponse, text);
       } catch (error) {
-        expectInvalid(() => { throw error; });
+        expectInvalid(() => {
+          throw error;
+        });
         return;
       }
       expect(result).toMatchObject({ status: 'ok', version: '1' });

@@ -1,6 +1,25 @@
 import { decode as referenceDecode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import { BatchOperationsResponse, Blob, BlobRef, CommitRequest, DataChunk, Empty, ErrorDetail, HasObjectsRequest, HasObjectsResponse, HealthResponse, Person, RepoRequest, Repository, StoreBlobRequest, UploadBlobChunk, jsonCodec, msgpackCodec, type MessageDescriptor } from '../../src/index.js';
+import {
+  BatchOperationsResponse,
+  Blob,
+  BlobRef,
+  CommitRequest,
+  DataChunk,
+  Empty,
+  ErrorDetail,
+  HasObjectsRequest,
+  HasObjectsResponse,
+  HealthResponse,
+  Person,
+  RepoRequest,
+  Repository,
+  StoreBlobRequest,
+  UploadBlobChunk,
+  jsonCodec,
+  msgpackCodec,
+  type MessageDescriptor,
+} from '../../src/index.js';
 import { checkMessage } from '../../src/protocol/index.js';
 import { expectInvalid } from '../errors/expect-govc-error.js';
 import { fixstr, hex, sameBytes, toHex } from './raw-bytes.js';
@@ -39,7 +58,10 @@ describe('msgpackCodec', () => {
 
     it('carries a 1 MiB blob', () => {
       const content = pseudoRandomBytes(1 << 20);
-      const decoded = decodeAndCheck(StoreBlobRequest, wire(msgpackCodec.encode(StoreBlobRequest, { repo: 'r', content }))) as StoreBlobRequest;
+      const decoded = decodeAndCheck(
+        StoreBlobRequest,
+        wire(msgpackCodec.encode(StoreBlobRequest, { repo: 'r', content })),
+      ) as StoreBlobRequest;
       expect(sameBytes(decoded.content, content)).toBe(true);
     });
 
@@ -49,13 +71,27 @@ describe('msgpackCodec', () => {
       expect(sameBytes(decoded.data, data)).toBe(true);
     });
 
-    it.each([0, 1, 31, 32, 127, 128, 255, 256, 65_535, 65_536, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 1_732_700_000_123, 2 ** 52, Number.MAX_SAFE_INTEGER])(
-      'carries the uint %d exactly',
-      (createdAt) => {
-        const message = { repo: 'r', defaultBranch: 'refs/heads/main', createdAt };
-        expect(decodeAndCheck(Repository, wire(msgpackCodec.encode(Repository, message)))).toEqual(message);
-      },
-    );
+    it.each([
+      0,
+      1,
+      31,
+      32,
+      127,
+      128,
+      255,
+      256,
+      65_535,
+      65_536,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      1_732_700_000_123,
+      2 ** 52,
+      Number.MAX_SAFE_INTEGER,
+    ])('carries the uint %d exactly', (createdAt) => {
+      const message = { repo: 'r', defaultBranch: 'refs/heads/main', createdAt };
+      expect(decodeAndCheck(Repository, wire(msgpackCodec.encode(Repository, message)))).toEqual(message);
+    });
 
     it.each([-1, -32, -33, -128, -129, -32_768, -32_769, -(2 ** 31), -(2 ** 31) - 1, -(2 ** 40), Number.MIN_SAFE_INTEGER])(
       'carries the int %d exactly',
@@ -101,12 +137,15 @@ describe('msgpackCodec', () => {
       return bytes[at + key.byteLength]!;
     }
 
-    it.each([2 ** 32, 1_732_700_000_123, Number.MAX_SAFE_INTEGER])('writes the uint %d as an integer (int64), never a float', (createdAt) => {
-      expect(createdAtMarker(createdAt)).toBe(0xd3);
-      const bytes = wire(msgpackCodec.encode(Repository, { repo: 'r', defaultBranch: 'main', createdAt }));
-      const decoded = referenceDecode(bytes, { useBigInt64: true }) as { createdAt: unknown };
-      expect(decoded.createdAt).toBe(BigInt(createdAt));
-    });
+    it.each([2 ** 32, 1_732_700_000_123, Number.MAX_SAFE_INTEGER])(
+      'writes the uint %d as an integer (int64), never a float',
+      (createdAt) => {
+        expect(createdAtMarker(createdAt)).toBe(0xd3);
+        const bytes = wire(msgpackCodec.encode(Repository, { repo: 'r', defaultBranch: 'main', createdAt }));
+        const decoded = referenceDecode(bytes, { useBigInt64: true }) as { createdAt: unknown };
+        expect(decoded.createdAt).toBe(BigInt(createdAt));
+      },
+    );
 
     it.each([0, 127, 2 ** 32 - 1])('writes the uint %d in the smallest integer form, as before', (createdAt) => {
       expect(createdAtMarker(createdAt)).not.toBe(0xcb);
@@ -121,15 +160,18 @@ describe('msgpackCodec', () => {
       const decoded = referenceDecode(bytes, { useBigInt64: true }) as { results: [{ response: { size: unknown } }] };
       expect(decoded.results[0].response.size).toBe(2n ** 40n);
       expect(ok.response.size).toBe(2 ** 40); // the caller's message is not touched
-      const person = referenceDecode(wire(msgpackCodec.encode(Person, { name: 'n', email: 'e', time })), { useBigInt64: true }) as { time: unknown };
+      const person = referenceDecode(wire(msgpackCodec.encode(Person, { name: 'n', email: 'e', time })), { useBigInt64: true }) as {
+        time: unknown;
+      };
       expect(person.time).toBe(BigInt(time));
     });
   });
 
   describe('raw bytes out', () => {
     it('writes a plain map with str keys and bytes as bin', () => {
-      expect(toHex(msgpackCodec.encode(StoreBlobRequest, { repo: 'r', content: Uint8Array.of(1, 2) })))
-        .toBe(`82 ${fixstr('repo')} ${fixstr('r')} ${fixstr('content')} c4 02 01 02`.replace(/ /g, ''));
+      expect(toHex(msgpackCodec.encode(StoreBlobRequest, { repo: 'r', content: Uint8Array.of(1, 2) }))).toBe(
+        `82 ${fixstr('repo')} ${fixstr('r')} ${fixstr('content')} c4 02 01 02`.replace(/ /g, ''),
+      );
     });
 
     it.each([
@@ -161,19 +203,26 @@ describe('msgpackCodec', () => {
 
     it('does not write absent optional fields at all', () => {
       const person = { name: 'n', email: 'e', time: undefined, tzOffset: undefined };
-      expect(toHex(msgpackCodec.encode(Person, person as unknown as Person)))
-        .toBe(`82${fixstr('name')}${fixstr('n')}${fixstr('email')}${fixstr('e')}`);
+      expect(toHex(msgpackCodec.encode(Person, person as unknown as Person))).toBe(
+        `82${fixstr('name')}${fixstr('n')}${fixstr('email')}${fixstr('e')}`,
+      );
     });
 
     it('does not write absent optional fields of nested messages', () => {
       const request = {
-        repo: 'r', branch: 'main', message: 'm', author: { name: 'n', email: 'e', time: undefined },
-        committer: undefined, parents: undefined, expectedHead: undefined,
+        repo: 'r',
+        branch: 'main',
+        message: 'm',
+        author: { name: 'n', email: 'e', time: undefined },
+        committer: undefined,
+        parents: undefined,
+        expectedHead: undefined,
         changes: [{ path: 'p', content: undefined, hash: undefined, mode: undefined, delete: undefined }],
       };
       const encoded = msgpackCodec.encode(CommitRequest, request as unknown as CommitRequest);
       const text = Buffer.from(encoded).toString('latin1');
-      for (const name of ['committer', 'parents', 'expectedHead', 'content', 'hash', 'mode', 'delete', 'time']) expect(text).not.toContain(name);
+      for (const name of ['committer', 'parents', 'expectedHead', 'content', 'hash', 'mode', 'delete', 'time'])
+        expect(text).not.toContain(name);
       expect(Object.keys(decode(CommitRequest, encoded) as object).sort()).toEqual(['author', 'branch', 'changes', 'message', 'repo']);
     });
 
@@ -186,8 +235,10 @@ describe('msgpackCodec', () => {
 
   describe('raw bytes in, as another MessagePack implementation writes them', () => {
     it('reads a fixmap with fixstr keys and bin8 values', () => {
-      expect(decodeAndCheck(StoreBlobRequest, `82 ${fixstr('repo')} ${fixstr('demo')} ${fixstr('content')} c4 03 01 02 03`))
-        .toEqual({ repo: 'demo', content: Uint8Array.of(1, 2, 3) });
+      expect(decodeAndCheck(StoreBlobRequest, `82 ${fixstr('repo')} ${fixstr('demo')} ${fixstr('content')} c4 03 01 02 03`)).toEqual({
+        repo: 'demo',
+        content: Uint8Array.of(1, 2, 3),
+      });
     });
 
     it('reads an empty bin8 value', () => {
@@ -195,14 +246,21 @@ describe('msgpackCodec', () => {
     });
 
     it('reads map16, str8 keys, bin16 and bin32 values', () => {
-      expect(decodeAndCheck(Blob, `de 0003 d9 04 ${Buffer.from('hash').toString('hex')} a1 68 ${fixstr('size')} cd 0100 ${fixstr('content')} c5 0002 ff 00`))
-        .toEqual({ hash: 'h', size: 256, content: Uint8Array.of(0xff, 0) });
+      expect(
+        decodeAndCheck(
+          Blob,
+          `de 0003 d9 04 ${Buffer.from('hash').toString('hex')} a1 68 ${fixstr('size')} cd 0100 ${fixstr('content')} c5 0002 ff 00`,
+        ),
+      ).toEqual({ hash: 'h', size: 256, content: Uint8Array.of(0xff, 0) });
       expect(decodeAndCheck(DataChunk, `df 00000001 ${fixstr('data')} c6 00000001 7f`)).toEqual({ data: Uint8Array.of(0x7f) });
     });
 
     it('reads arrays: fixarray, array16 and array32', () => {
       expect(decodeAndCheck(HasObjectsResponse, `81 ${fixstr('present')} 93 c3 c2 c3`)).toEqual({ present: [true, false, true] });
-      expect(decodeAndCheck(HasObjectsRequest, `82 ${fixstr('repo')} a1 72 ${fixstr('hashes')} dc 0002 a1 61 a1 62`)).toEqual({ repo: 'r', hashes: ['a', 'b'] });
+      expect(decodeAndCheck(HasObjectsRequest, `82 ${fixstr('repo')} a1 72 ${fixstr('hashes')} dc 0002 a1 61 a1 62`)).toEqual({
+        repo: 'r',
+        hashes: ['a', 'b'],
+      });
       expect(decodeAndCheck(HasObjectsResponse, `81 ${fixstr('present')} dd 00000000`)).toEqual({ present: [] });
     });
 
@@ -229,21 +287,30 @@ describe('msgpackCodec', () => {
       ['int64 with a small value', 'd3 ffffffffffffffff', -1],
       ['int64 = -(2^53 - 1)', 'd3 ffe0000000000001', Number.MIN_SAFE_INTEGER],
     ])('reads an int written as %s', (_label, raw, expected) => {
-      expect(decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} ${raw}`))
-        .toEqual({ name: 'n', email: 'e', time: expected });
+      expect(decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} ${raw}`)).toEqual({
+        name: 'n',
+        email: 'e',
+        time: expected,
+      });
     });
 
     it('reads uint64 written by a fixed-width encoder (Go, Java) as plain numbers', () => {
       // Regression: msgpackr's default turned every uint64 / int64 into a BigInt, even 5, so
       // checkMessage refused messages from encoders that always write 64-bit integers.
       expect(decodeAndCheck(BlobRef, `82 ${fixstr('hash')} a1 68 ${fixstr('size')} cf 0000000000000005`)).toEqual({ hash: 'h', size: 5 });
-      expect(decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} d3 0000000065000000`))
-        .toEqual({ name: 'n', email: 'e', time: 0x65000000 });
+      expect(decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} d3 0000000065000000`)).toEqual({
+        name: 'n',
+        email: 'e',
+        time: 0x65000000,
+      });
     });
 
     it('reads nil as an absent optional field', () => {
-      expect(decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} c0`))
-        .toEqual({ name: 'n', email: 'e', time: null });
+      expect(decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} c0`)).toEqual({
+        name: 'n',
+        email: 'e',
+        time: null,
+      });
     });
 
     it('reads str8/str16/str32 values', () => {
@@ -253,7 +320,10 @@ describe('msgpackCodec', () => {
     });
 
     it('reads keys in any order and keeps unknown ones', () => {
-      expect(decodeAndCheck(RepoRequest, `82 ${fixstr('future')} 93 01 02 03 ${fixstr('repo')} a1 72`)).toEqual({ future: [1, 2, 3], repo: 'r' });
+      expect(decodeAndCheck(RepoRequest, `82 ${fixstr('future')} 93 01 02 03 ${fixstr('repo')} a1 72`)).toEqual({
+        future: [1, 2, 3],
+        repo: 'r',
+      });
     });
 
     it('reads a nested batch result by hand', () => {
@@ -268,7 +338,10 @@ describe('msgpackCodec', () => {
       const encoded = msgpackCodec.encode(HealthResponse, { status: 's'.repeat(200), version: 'v'.repeat(100) });
       const backing = new Uint8Array(encoded.length + 200).fill(0xc1);
       backing.set(encoded, 100);
-      expect(decodeAndCheck(HealthResponse, backing.subarray(100, 100 + encoded.length))).toEqual({ status: 's'.repeat(200), version: 'v'.repeat(100) });
+      expect(decodeAndCheck(HealthResponse, backing.subarray(100, 100 + encoded.length))).toEqual({
+        status: 's'.repeat(200),
+        version: 'v'.repeat(100),
+      });
     });
 
     it('hands out bytes fields as views into the input, as documented', () => {
@@ -293,10 +366,13 @@ describe('msgpackCodec', () => {
     });
 
     it('every truncation of a valid message', () => {
-      const encoded = wire(msgpackCodec.encode(BatchOperationsResponse, {
-        results: [{ id: 'a', method: 'GetBlob', ok: true, response: { hash: hash('1'), size: 300, content: pseudoRandomBytes(300) } }],
-      }));
-      for (let end = 0; end < encoded.length; end++) expectInvalid(() => decode(BatchOperationsResponse, encoded.subarray(0, end)), /malformed MessagePack/);
+      const encoded = wire(
+        msgpackCodec.encode(BatchOperationsResponse, {
+          results: [{ id: 'a', method: 'GetBlob', ok: true, response: { hash: hash('1'), size: 300, content: pseudoRandomBytes(300) } }],
+        }),
+      );
+      for (let end = 0; end < encoded.length; end++)
+        expectInvalid(() => decode(BatchOperationsResponse, encoded.subarray(0, end)), /malformed MessagePack/);
     });
 
     it('every truncation of the batch request', () => {
@@ -411,7 +487,10 @@ describe('msgpackCodec', () => {
 
   describe('hostile input', () => {
     it('does not let a __proto__ key reach any prototype', () => {
-      const decoded = decode(RepoRequest, `82 ${fixstr('__proto__')} 82 ${fixstr('polluted')} c3 ${fixstr('repo')} a1 78 ${fixstr('repo')} a1 72`) as object;
+      const decoded = decode(
+        RepoRequest,
+        `82 ${fixstr('__proto__')} 82 ${fixstr('polluted')} c3 ${fixstr('repo')} a1 78 ${fixstr('repo')} a1 72`,
+      ) as object;
       expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
       expect((decoded as { polluted?: unknown }).polluted).toBeUndefined();
       expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
@@ -441,7 +520,9 @@ describe('msgpackCodec', () => {
       try {
         decode(Empty, withRecord);
       } catch (error) {
-        expectInvalid(() => { throw error; });
+        expectInvalid(() => {
+          throw error;
+        });
       }
       // 0x40 is a plain positive fixint here, not a reference to the record defined above.
       expect(decode(Empty, `81 ${fixstr('b')} 40`)).toEqual({ b: 64 });
@@ -476,8 +557,22 @@ describe('msgpackCodec', () => {
       // Regression for the message positions: a Date, Set, Error or RegExp is an object, and passed
       // for a message whose fields are all optional (Empty, UploadBlobChunk, UpdateRef's response).
       expectInvalid(() => decodeAndCheck(Empty, ext));
-      expectInvalid(() => decodeAndCheck(BatchOperationsResponse, `81 ${fixstr('results')} 91 84 ${fixstr('id')} a1 61 ${fixstr('method')} ${fixstr('UpdateRef')} ${fixstr('ok')} c3 ${fixstr('response')} ${ext}`), 'results[0].response');
-      expectInvalid(() => decodeAndCheck(CommitRequest, `85 ${fixstr('repo')} a1 72 ${fixstr('branch')} a1 62 ${fixstr('message')} a0 ${fixstr('author')} ${ext} ${fixstr('changes')} 90`), 'author');
+      expectInvalid(
+        () =>
+          decodeAndCheck(
+            BatchOperationsResponse,
+            `81 ${fixstr('results')} 91 84 ${fixstr('id')} a1 61 ${fixstr('method')} ${fixstr('UpdateRef')} ${fixstr('ok')} c3 ${fixstr('response')} ${ext}`,
+          ),
+        'results[0].response',
+      );
+      expectInvalid(
+        () =>
+          decodeAndCheck(
+            CommitRequest,
+            `85 ${fixstr('repo')} a1 72 ${fixstr('branch')} a1 62 ${fixstr('message')} a0 ${fixstr('author')} ${ext} ${fixstr('changes')} 90`,
+          ),
+        'author',
+      );
       expectInvalid(() => decodeAndCheck(RepoRequest, `81 ${fixstr('repo')} ${ext}`), 'repo');
       expectInvalid(() => decodeAndCheck(BlobRef, `82 ${fixstr('hash')} a1 68 ${fixstr('size')} ${ext}`), 'size');
       expectInvalid(() => decodeAndCheck(DataChunk, `81 ${fixstr('data')} ${ext}`), 'data');
@@ -495,8 +590,14 @@ describe('msgpackCodec', () => {
     ])('decodes %s without crashing, and checkMessage rejects it', (_label, raw) => {
       const value = decode(BlobRef, `82 ${fixstr('hash')} a1 68 ${fixstr('size')} ${raw}`) as { size: unknown };
       expect(Number.isSafeInteger(value.size)).toBe(false);
-      expectInvalid(() => decodeAndCheck(BlobRef, `82 ${fixstr('hash')} a1 68 ${fixstr('size')} ${raw}`), 'size: expected a non-negative integer');
-      expectInvalid(() => decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} ${raw}`), 'time: expected an integer');
+      expectInvalid(
+        () => decodeAndCheck(BlobRef, `82 ${fixstr('hash')} a1 68 ${fixstr('size')} ${raw}`),
+        'size: expected a non-negative integer',
+      );
+      expectInvalid(
+        () => decodeAndCheck(Person, `83 ${fixstr('name')} a1 6e ${fixstr('email')} a1 65 ${fixstr('time')} ${raw}`),
+        'time: expected an integer',
+      );
     });
 
     it('refuses random bytes, only ever with invalid_argument, from more than one check', () => {
@@ -511,7 +612,9 @@ describe('msgpackCodec', () => {
           decodeAndCheck(UploadBlobChunk, input); // every field optional: the likeliest to pass
           accepted++;
         } catch (error) {
-          expectInvalid(() => { throw error; });
+          expectInvalid(() => {
+            throw error;
+          });
           reasons.add((error as Error).message.replace(/[0-9]+/g, 'N').slice(0, 70));
         }
       }
@@ -522,12 +625,14 @@ describe('msgpackCodec', () => {
     });
 
     it('never throws anything but invalid_argument on corrupted valid messages', () => {
-      const good = wire(msgpackCodec.encode(BatchOperationsResponse, {
-        results: [
-          { id: 'a', method: 'GetBlob', ok: true, response: { hash: hash('1'), size: 3, content: Uint8Array.of(1, 2, 3) } },
-          { id: 'b', method: 'Commit', ok: false, error: { code: 'aborted', message: 'm' } },
-        ],
-      }));
+      const good = wire(
+        msgpackCodec.encode(BatchOperationsResponse, {
+          results: [
+            { id: 'a', method: 'GetBlob', ok: true, response: { hash: hash('1'), size: 3, content: Uint8Array.of(1, 2, 3) } },
+            { id: 'b', method: 'Commit', ok: false, error: { code: 'aborted', message: 'm' } },
+          ],
+        }),
+      );
       const flips = pseudoRandomBytes(4000, 777);
       for (let i = 0; i < flips.length; i += 2) {
         const input = Uint8Array.from(good);
@@ -535,7 +640,9 @@ describe('msgpackCodec', () => {
         try {
           decodeAndCheck(BatchOperationsResponse, input);
         } catch (error) {
-          expectInvalid(() => { throw error; });
+          expectInvalid(() => {
+            throw error;
+          });
         }
       }
     });

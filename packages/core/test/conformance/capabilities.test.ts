@@ -13,12 +13,20 @@ describe('conformance capabilities', () => {
 
   it('accepts the bounds themselves', () => {
     const { largeMessageBytes, maxReadAheadBytes } = capabilityBounds;
-    expect(() => resolveCapabilities({ name: 't', bidi: true, largeMessageBytes: largeMessageBytes.min, maxReadAheadBytes: maxReadAheadBytes.max })).not.toThrow();
-    expect(() => resolveCapabilities({ name: 't', bidi: true, largeMessageBytes: largeMessageBytes.max, maxReadAheadBytes: maxReadAheadBytes.min })).not.toThrow();
+    expect(() =>
+      resolveCapabilities({ name: 't', bidi: true, largeMessageBytes: largeMessageBytes.min, maxReadAheadBytes: maxReadAheadBytes.max }),
+    ).not.toThrow();
+    expect(() =>
+      resolveCapabilities({ name: 't', bidi: true, largeMessageBytes: largeMessageBytes.max, maxReadAheadBytes: maxReadAheadBytes.min }),
+    ).not.toThrow();
   });
 
   it.each([
-    ['a read-ahead that would excuse unbounded buffering', { maxReadAheadBytes: capabilityBounds.maxReadAheadBytes.max + 1 }, /maxReadAheadBytes/],
+    [
+      'a read-ahead that would excuse unbounded buffering',
+      { maxReadAheadBytes: capabilityBounds.maxReadAheadBytes.max + 1 },
+      /maxReadAheadBytes/,
+    ],
     ['a negative read-ahead', { maxReadAheadBytes: -1 }, /maxReadAheadBytes/],
     ['a large message that is not large', { largeMessageBytes: 1024 }, /largeMessageBytes/],
     ['a fractional size', { largeMessageBytes: 4 * 1024 * 1024 + 0.5 }, /largeMessageBytes/],

@@ -23,15 +23,34 @@ const expected: ReadonlyArray<[ErrorCode, number, number]> = [
 ];
 
 describe('errorCodes', () => {
-  it('is gRPC\'s closed set of sixteen codes, in gRPC order', () => {
+  it("is gRPC's closed set of sixteen codes, in gRPC order", () => {
     expect(errorCodes).toEqual(expected.map(([code]) => code));
     expect(new Set(errorCodes).size).toBe(16);
   });
 
   it('recognises every code and nothing else', () => {
     for (const code of errorCodes) expect(isErrorCode(code)).toBe(true);
-    const others: unknown[] = ['ok', 'OK', 'Canceled', 'cancelled', 'NOT_FOUND', 'not-found', '', ' unknown', 'unknown ',
-      'toString', '__proto__', 'constructor', 1, 0, null, undefined, {}, ['unknown'], new String('unknown')];
+    const others: unknown[] = [
+      'ok',
+      'OK',
+      'Canceled',
+      'cancelled',
+      'NOT_FOUND',
+      'not-found',
+      '',
+      ' unknown',
+      'unknown ',
+      'toString',
+      '__proto__',
+      'constructor',
+      1,
+      0,
+      null,
+      undefined,
+      {},
+      ['unknown'],
+      new String('unknown'),
+    ];
     for (const value of others) expect(isErrorCode(value), String(value)).toBe(false);
   });
 });

@@ -61,7 +61,7 @@ describe('GovcError.from', () => {
     expect(GovcError.from(error, 'internal')).toBe(error);
   });
 
-  it('turns an aborted signal\'s AbortError into canceled', () => {
+  it("turns an aborted signal's AbortError into canceled", () => {
     const reason: unknown = AbortSignal.abort().reason;
     const error = GovcError.from(reason, 'internal');
     expect(error.code).toBe('canceled');
@@ -77,7 +77,7 @@ describe('GovcError.from', () => {
     expect(GovcError.from(new DOMException('stop', 'AbortError')).code).toBe('canceled');
   });
 
-  it('turns a timed-out signal\'s TimeoutError into deadline_exceeded', async () => {
+  it("turns a timed-out signal's TimeoutError into deadline_exceeded", async () => {
     const signal = AbortSignal.timeout(1);
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     const reason: unknown = signal.reason;
@@ -120,8 +120,19 @@ describe('GovcError.from', () => {
   it('does not throw for a null-prototype object or one whose toString throws', () => {
     // Regression: String(value) threw "Cannot convert object to primitive value" from inside `from`.
     const bare: unknown = Object.create(null);
-    const hostile = { toString(): string { throw new Error('no'); } };
-    const proxy = new Proxy({}, { get() { throw new Error('trap'); } });
+    const hostile = {
+      toString(): string {
+        throw new Error('no');
+      },
+    };
+    const proxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
     for (const value of [bare, hostile, proxy]) {
       const error = GovcError.from(value, 'internal');
       expect(error.code).toBe('internal');

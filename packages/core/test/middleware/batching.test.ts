@@ -529,7 +529,10 @@ describe('estimateSize', () => {
       branch: 'main',
       message: 'msg',
       author: { name: 'Ann', email: 'a@b', time: 12 },
-      changes: [{ path: 'a/b.txt', content: new Uint8Array(10) }, { path: 'c', delete: true }],
+      changes: [
+        { path: 'a/b.txt', content: new Uint8Array(10) },
+        { path: 'c', delete: true },
+      ],
     };
     expect(estimateSize(request)).toBe(4 + 4 + 3 + 3 + 3 + 7 + 10 + 1);
     expect(estimateSize(undefined)).toBe(0);

@@ -48,7 +48,10 @@ describe('deadline', () => {
     vi.useFakeTimers({ now: 1_000 });
     const { calls, next } = recording();
     const chain = deadline({ timeoutMs: 10 })(next);
-    await expect(chain(unaryCall(govcMethods.GetBlob, {}, { deadline: 999 }))).rejects.toMatchObject({ name: 'GovcError', code: 'deadline_exceeded' });
+    await expect(chain(unaryCall(govcMethods.GetBlob, {}, { deadline: 999 }))).rejects.toMatchObject({
+      name: 'GovcError',
+      code: 'deadline_exceeded',
+    });
     await expect(chain(unaryCall(govcMethods.GetBlob, {}, { deadline: 1_000 }))).rejects.toMatchObject({ code: 'deadline_exceeded' });
     expect(calls).toHaveLength(0);
     await chain(unaryCall(govcMethods.GetBlob, {}, { deadline: 1_001 }));

@@ -110,7 +110,9 @@ describe('metrics', () => {
 
   it('reports a stream whose reply fails before any message', async () => {
     const { ends, hook } = recorder();
-    await expect(metrics(hook)(() => Promise.reject(new GovcError('unauthenticated', 'who?')))(streamCall(WatchRefs, {}))).rejects.toMatchObject({
+    await expect(
+      metrics(hook)(() => Promise.reject(new GovcError('unauthenticated', 'who?')))(streamCall(WatchRefs, {})),
+    ).rejects.toMatchObject({
       code: 'unauthenticated',
     });
     expect(ends.map((end) => [end.stream, end.code])).toEqual([[true, 'unauthenticated']]);

@@ -53,7 +53,9 @@ describe('createRetryPolicy', () => {
   it('never retries a non-idempotent call without a key', () => {
     const policy = createRetryPolicy({ budget: { minRetries: 100 } });
     expect(policy.start(unaryCall(govcMethods.Commit, {})).next(unavailable)).toBeUndefined();
-    expect(policy.start(unaryCall(govcMethods.Commit, {}, { headers: { 'idempotency-key': 'k' } })).next(unavailable)).toBeGreaterThanOrEqual(0);
+    expect(
+      policy.start(unaryCall(govcMethods.Commit, {}, { headers: { 'idempotency-key': 'k' } })).next(unavailable),
+    ).toBeGreaterThanOrEqual(0);
   });
 
   it('ignores a negative pushback and uses the computed delay', () => {

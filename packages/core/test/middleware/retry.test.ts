@@ -69,11 +69,15 @@ describe('retry', () => {
     expect(calls).toHaveLength(3);
 
     const five = scripted((n) => unavailable(n));
-    await expect(retry({ ...options, maxAttempts: 5 })(five.next)(unaryCall(GetBlob, {}))).rejects.toMatchObject({ rawMessage: 'attempt 5' });
+    await expect(retry({ ...options, maxAttempts: 5 })(five.next)(unaryCall(GetBlob, {}))).rejects.toMatchObject({
+      rawMessage: 'attempt 5',
+    });
     expect(five.calls).toHaveLength(5);
 
     const one = scripted((n) => unavailable(n));
-    await expect(retry({ ...options, maxAttempts: 1 })(one.next)(unaryCall(GetBlob, {}))).rejects.toMatchObject({ rawMessage: 'attempt 1' });
+    await expect(retry({ ...options, maxAttempts: 1 })(one.next)(unaryCall(GetBlob, {}))).rejects.toMatchObject({
+      rawMessage: 'attempt 1',
+    });
     expect(one.calls).toHaveLength(1);
   });
 
@@ -368,7 +372,9 @@ describe('retry', () => {
         controller.abort();
         return Promise.reject(unavailable(1));
       };
-      await expect(retry({ sleep })(next)(unaryCall(GetBlob, {}, { signal: controller.signal }))).rejects.toMatchObject({ code: 'canceled' });
+      await expect(retry({ sleep })(next)(unaryCall(GetBlob, {}, { signal: controller.signal }))).rejects.toMatchObject({
+        code: 'canceled',
+      });
       expect(sleep).not.toHaveBeenCalled();
     });
 

@@ -32,7 +32,12 @@ function fakeTransport(): { transport: Transport; seen: Seen[] } {
       if (method.name === 'BatchOperations') {
         if (++batches === 1) return Promise.reject(new GovcError('unavailable', 'restarting'));
         const { operations } = request as BatchOperationsRequest;
-        const results: BatchResult[] = operations.map((op) => ({ id: op.id, method: op.method, ok: true, response: { hash: `commit-${op.id}`, tree: 't', parents: [] } }));
+        const results: BatchResult[] = operations.map((op) => ({
+          id: op.id,
+          method: op.method,
+          ok: true,
+          response: { hash: `commit-${op.id}`, tree: 't', parents: [] },
+        }));
         return Promise.resolve({ results });
       }
       return Promise.resolve({});

@@ -19,8 +19,12 @@ describe('gzip compression', () => {
   });
 
   it('answers invalid_argument for bytes that are not gzip, or cut short', async () => {
-    await expect(gzipCompression.decompress(new TextEncoder().encode('not gzip'), 1024)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(gzipCompression.decompress(new TextEncoder().encode('not gzip'), 1024)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     const packed = gzipSync(Buffer.from('hello world'));
-    await expect(gzipCompression.decompress(packed.subarray(0, packed.length - 4), 1024)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(gzipCompression.decompress(packed.subarray(0, packed.length - 4), 1024)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });

@@ -6,7 +6,11 @@ type Resolver = NonNullable<Parameters<typeof createDnsCache>[0]>['lookup'];
 
 function fakeResolver(answers: Record<string, LookupAddress[]>) {
   const calls: string[] = [];
-  const lookup = ((hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => {
+  const lookup = ((
+    hostname: string,
+    _options: unknown,
+    callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ) => {
     calls.push(hostname);
     setImmediate(() => {
       const found = answers[hostname];
@@ -18,7 +22,9 @@ function fakeResolver(answers: Record<string, LookupAddress[]>) {
 }
 
 function resolve(lookup: ReturnType<typeof createDnsCache>, host: string, all = false): Promise<unknown> {
-  return new Promise((ok, fail) => lookup(host, { all }, (error, address, family) => (error ? fail(error) : ok(all ? address : [address, family]))));
+  return new Promise((ok, fail) =>
+    lookup(host, { all }, (error, address, family) => (error ? fail(error) : ok(all ? address : [address, family]))),
+  );
 }
 
 describe('DNS cache', () => {

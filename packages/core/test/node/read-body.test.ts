@@ -18,21 +18,39 @@ describe('readRequestBody', () => {
       pulled += 1;
       yield Buffer.from('x');
     }
-    await expect(readRequestBody({ headers: { 'content-length': '17' }, body: counted() }, limits)).rejects.toMatchObject({ code: 'resource_exhausted', limit: 'message_bytes' });
+    await expect(readRequestBody({ headers: { 'content-length': '17' }, body: counted() }, limits)).rejects.toMatchObject({
+      code: 'resource_exhausted',
+      limit: 'message_bytes',
+    });
     expect(pulled).toBe(0);
-    await expect(readRequestBody({ headers: { 'content-length': '3' }, body: chunksOf('x'.repeat(10), 'x'.repeat(7)) }, limits)).rejects.toMatchObject({ code: 'resource_exhausted' });
+    await expect(
+      readRequestBody({ headers: { 'content-length': '3' }, body: chunksOf('x'.repeat(10), 'x'.repeat(7)) }, limits),
+    ).rejects.toMatchObject({ code: 'resource_exhausted' });
   });
 
   it('inflates gzip up to its own limit and refuses a bomb as inflated_bytes', async () => {
     const small = gzipSync('hello');
-    expect(Buffer.from(await readRequestBody({ headers: { 'content-encoding': 'GZIP ' }, body: Readable.from([small]) }, { ...limits, maxMessageBytes: 1024 })).toString()).toBe('hello');
+    expect(
+      Buffer.from(
+        await readRequestBody(
+          { headers: { 'content-encoding': 'GZIP ' }, body: Readable.from([small]) },
+          { ...limits, maxMessageBytes: 1024 },
+        ),
+      ).toString(),
+    ).toBe('hello');
     const bomb = gzipSync(Buffer.alloc(65));
-    await expect(readRequestBody({ headers: { 'content-encoding': 'gzip' }, body: Readable.from([bomb]) }, { ...limits, maxMessageBytes: 1024 })).rejects.toMatchObject({ code: 'resource_exhausted', limit: 'inflated_bytes' });
+    await expect(
+      readRequestBody({ headers: { 'content-encoding': 'gzip' }, body: Readable.from([bomb]) }, { ...limits, maxMessageBytes: 1024 }),
+    ).rejects.toMatchObject({ code: 'resource_exhausted', limit: 'inflated_bytes' });
   });
 
   it('calls an unknown content-encoding or broken gzip invalid_argument', async () => {
-    await expect(readRequestBody({ headers: { 'content-encoding': 'br' }, body: chunksOf('x') }, limits)).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(readRequestBody({ headers: { 'content-encoding': 'gzip' }, body: chunksOf('not gzip') }, limits)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(readRequestBody({ headers: { 'content-encoding': 'br' }, body: chunksOf('x') }, limits)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(readRequestBody({ headers: { 'content-encoding': 'gzip' }, body: chunksOf('not gzip') }, limits)).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });
 

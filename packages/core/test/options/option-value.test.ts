@@ -20,9 +20,18 @@ describe('optionValue', () => {
       [11, { min: 1, max: 10, integer: true }, 'n must be an integer >= 1 and <= 10, got 11'],
       ['16', { min: 0 }, 'n must be a number >= 0, got "16"'],
       [null, { min: 0 }, 'n must be a number >= 0, got null'],
-      [{ toString: () => { throw new Error('hostile'); } }, { min: 0 }, 'n must be a number >= 0, got [object Object]'],
+      [
+        {
+          toString: () => {
+            throw new Error('hostile');
+          },
+        },
+        { min: 0 },
+        'n must be a number >= 0, got [object Object]',
+      ],
     ];
-    for (const [value, range, message] of cases) expect(() => optionValue('n', value, 7, range), String(message)).toThrow(new RangeError(message));
+    for (const [value, range, message] of cases)
+      expect(() => optionValue('n', value, 7, range), String(message)).toThrow(new RangeError(message));
   });
 
   it('refuses a required option left out', () => {

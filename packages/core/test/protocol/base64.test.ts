@@ -89,7 +89,7 @@ describe.each(implementations)('base64 %s', (_label, load) => {
 });
 
 describe('base64 without Buffer', () => {
-  it('really takes the atob path: decoded bytes own their buffer instead of sharing Node\'s pool', async () => {
+  it("really takes the atob path: decoded bytes own their buffer instead of sharing Node's pool", async () => {
     const { decodeBase64: decode } = await loadWithoutBuffer();
     expect(decode('AQID', 'x').buffer.byteLength).toBe(3);
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GovcError } from '../../src/index.js';
-import { decodeEndStream, encodeEndStream, encodeEnvelope, EnvelopeReader, envelopeFlags, envelopeHeaderBytes } from '../../src/protocol/index.js';
+import {
+  decodeEndStream,
+  encodeEndStream,
+  encodeEnvelope,
+  EnvelopeReader,
+  envelopeFlags,
+  envelopeHeaderBytes,
+} from '../../src/protocol/index.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);

@@ -12,7 +12,17 @@ import { describe, expect, it } from 'vitest';
  * so `typeof Buffer` in a type is fine, and so is a feature test through `globalThis`).
  */
 const allowedPackages = new Set(['msgpackr']);
-const nodeGlobals = new Set(['Buffer', 'process', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate']);
+const nodeGlobals = new Set([
+  'Buffer',
+  'process',
+  'require',
+  'module',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+  'clearImmediate',
+]);
 const builtins = new Set(builtinModules);
 
 type ReadSource = (path: string) => string | undefined;
@@ -36,7 +46,8 @@ function findNodeOnlyUses(entry: string, readSource: ReadSource): string[] {
       const specifier = moduleSpecifierOf(node);
       if (specifier !== undefined) {
         if (specifier.startsWith('.')) queue.push(resolve(dirname(path), specifier.replace(/\.js$/, '.ts')));
-        else if (specifier.startsWith('node:') || builtins.has(specifier)) problems.push(`${where(node)}: imports the Node builtin ${specifier}`);
+        else if (specifier.startsWith('node:') || builtins.has(specifier))
+          problems.push(`${where(node)}: imports the Node builtin ${specifier}`);
         else if (!allowedPackages.has(packageName(specifier))) problems.push(`${where(node)}: imports ${specifier}, outside the allowlist`);
       }
       if (ts.isIdentifier(node) && nodeGlobals.has(node.text) && isValueReference(node)) {
@@ -69,7 +80,14 @@ function packageName(specifier: string): string {
 function isValueReference(identifier: ts.Identifier): boolean {
   const parent = identifier.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === identifier) return false;
-  if ((ts.isPropertySignature(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)) && parent.name === identifier) return false;
+  if (
+    (ts.isPropertySignature(parent) ||
+      ts.isPropertyAssignment(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      ts.isMethodDeclaration(parent)) &&
+    parent.name === identifier
+  )
+    return false;
   for (let node: ts.Node = identifier; node.parent; node = node.parent) {
     if (ts.isTypeNode(node)) return false;
   }
@@ -105,14 +123,19 @@ describe('@govc/core/protocol is runtime-neutral', () => {
     });
 
     it('reports packages outside the allowlist and dynamic imports, and lets msgpackr through', () => {
-      const problems = check({ '/p/index.ts': "import { pack } from 'msgpackr';\nimport ws from 'ws';\nexport const m = () => import('undici');" });
-      expect(problems).toEqual(['/p/index.ts:2: imports ws, outside the allowlist', '/p/index.ts:3: imports undici, outside the allowlist']);
+      const problems = check({
+        '/p/index.ts': "import { pack } from 'msgpackr';\nimport ws from 'ws';\nexport const m = () => import('undici');",
+      });
+      expect(problems).toEqual([
+        '/p/index.ts:2: imports ws, outside the allowlist',
+        '/p/index.ts:3: imports undici, outside the allowlist',
+      ]);
     });
 
     it('reports Node globals used as values and passes them in types, property names and globalThis tests', () => {
       const problems = check({
         '/p/index.ts': [
-          "const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;",
+          'const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;',
           'type Timer = ReturnType<typeof setImmediate>;',
           "const bytes = Buffer.from('x');",
           'const exit = () => process.exit(1);',

@@ -24,6 +24,8 @@ describe('the API reference', () => {
   });
 
   it('takes the doc comments of messages.ts', () => {
-    expect(reference).toMatch(/\| `expectedHead` \| 8 \| `string` \| optional \| The branch head the caller expects; `""` means the branch must not exist yet\. \|/);
+    expect(reference).toMatch(
+      /\| `expectedHead` \| 8 \| `string` \| optional \| The branch head the caller expects; `""` means the branch must not exist yet\. \|/,
+    );
   });
 });

@@ -1,5 +1,21 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { BatchOperationsRequest, BatchOperationsResponse, Blob, BlobRef, CommitRequest, DataChunk, Empty, HasObjectsRequest, HasObjectsResponse, Person, RepoRequest, Repository, StoreBlobRequest, UploadBlobChunk, type MessageDescriptor } from '../../src/index.js';
+import {
+  BatchOperationsRequest,
+  BatchOperationsResponse,
+  Blob,
+  BlobRef,
+  CommitRequest,
+  DataChunk,
+  Empty,
+  HasObjectsRequest,
+  HasObjectsResponse,
+  Person,
+  RepoRequest,
+  Repository,
+  StoreBlobRequest,
+  UploadBlobChunk,
+  type MessageDescriptor,
+} from '../../src/index.js';
 import { checkMessage } from '../../src/protocol/index.js';
 import { allMessageTypes, commitRequest, hash, samples } from '../codec/samples.js';
 import { expectInvalid } from '../errors/expect-govc-error.js';
@@ -61,7 +77,10 @@ describe('checkMessage', () => {
     });
 
     it('names the path of a missing field inside a repeated message', () => {
-      expectInvalid(check(CommitRequest, commit([{ path: 'a' }, { content: new Uint8Array(1) }])), 'changes[1].path: expected a value (field is required)');
+      expectInvalid(
+        check(CommitRequest, commit([{ path: 'a' }, { content: new Uint8Array(1) }])),
+        'changes[1].path: expected a value (field is required)',
+      );
     });
 
     it('names the path of a missing field inside a nested message', () => {
@@ -70,9 +89,18 @@ describe('checkMessage', () => {
     });
 
     it('names the path of a missing field in a batch op request and result response', () => {
-      expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { repo: 'r' } })), 'operations[0].request.content: expected a value');
-      expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'Commit', request: commit([{ mode: '100644' }]) })), 'operations[0].request.changes[0].path: expected a value');
-      expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1 } })), 'results[0].response.content: expected a value');
+      expectInvalid(
+        check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { repo: 'r' } })),
+        'operations[0].request.content: expected a value',
+      );
+      expectInvalid(
+        check(BatchOperationsRequest, batch({ id: 'a', method: 'Commit', request: commit([{ mode: '100644' }]) })),
+        'operations[0].request.changes[0].path: expected a value',
+      );
+      expectInvalid(
+        check(BatchOperationsResponse, results({ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1 } })),
+        'results[0].response.content: expected a value',
+      );
       expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob' })), 'operations[0].request: expected a value');
     });
 
@@ -195,7 +223,13 @@ describe('checkMessage', () => {
       ['bytes', new Uint8Array(1)],
       ['a Date', new Date(0)],
       ['a Map', new Map(Object.entries(author))],
-      ['an instance of a class', new (class P { name = 'n'; email = 'e'; })()],
+      [
+        'an instance of a class',
+        new (class P {
+          name = 'n';
+          email = 'e';
+        })(),
+      ],
       ['an object inheriting its fields', Object.create(author) as unknown],
     ])('must be plain objects, not %s', (_label, value) => {
       expectInvalid(check(CommitRequest, { ...commitRequest, author: value }), 'author: expected a govc.v1.Person object');
@@ -205,8 +239,14 @@ describe('checkMessage', () => {
       // Regression: a Date or Set (a msgpack ext value) passed for a message with no required field.
       expectInvalid(check(UploadBlobChunk, new Date()), 'message: expected a govc.v1.UploadBlobChunk object');
       expectInvalid(check(Empty, new Set()), 'message: expected a govc.v1.Empty object');
-      expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method: 'UpdateRef', ok: true, response: new Date() })), 'results[0].response: expected a govc.v1.Empty object');
-      expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method: 'Commit', ok: false, error: new Error('x') })), 'results[0].error: expected a govc.v1.Error object');
+      expectInvalid(
+        check(BatchOperationsResponse, results({ id: 'a', method: 'UpdateRef', ok: true, response: new Date() })),
+        'results[0].response: expected a govc.v1.Empty object',
+      );
+      expectInvalid(
+        check(BatchOperationsResponse, results({ id: 'a', method: 'Commit', ok: false, error: new Error('x') })),
+        'results[0].error: expected a govc.v1.Error object',
+      );
     });
   });
 
@@ -247,28 +287,65 @@ describe('checkMessage', () => {
 
   describe('batch operations: request and response typed by the method named beside them', () => {
     it('validates each op request against its own method', () => {
-      expect(check(BatchOperationsRequest, batch(
-        { id: 'a', method: 'StoreBlob', request: { repo: 'r', content: new Uint8Array(1) } },
-        { id: 'b', method: 'GetBlob', request: { repo: 'r', hash: hash('1') } },
-      ))).not.toThrow();
+      expect(
+        check(
+          BatchOperationsRequest,
+          batch(
+            { id: 'a', method: 'StoreBlob', request: { repo: 'r', content: new Uint8Array(1) } },
+            { id: 'b', method: 'GetBlob', request: { repo: 'r', hash: hash('1') } },
+          ),
+        ),
+      ).not.toThrow();
       // A GetBlob request under a StoreBlob op.
-      expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { repo: 'r', hash: hash('1') } })), 'operations[0].request.content: expected a value');
-      expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'UpdateRef', request: { repo: 'r', name: 'refs/heads/x', newHash: 7, expectedOldHash: '' } })), 'operations[0].request.newHash: expected a string');
-      expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: 'AQ==' })), 'operations[0].request: expected a govc.v1.StoreBlobRequest object');
+      expectInvalid(
+        check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { repo: 'r', hash: hash('1') } })),
+        'operations[0].request.content: expected a value',
+      );
+      expectInvalid(
+        check(
+          BatchOperationsRequest,
+          batch({ id: 'a', method: 'UpdateRef', request: { repo: 'r', name: 'refs/heads/x', newHash: 7, expectedOldHash: '' } }),
+        ),
+        'operations[0].request.newHash: expected a string',
+      );
+      expectInvalid(
+        check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: 'AQ==' })),
+        'operations[0].request: expected a govc.v1.StoreBlobRequest object',
+      );
     });
 
     it('lets an op request leave out repo, which the batch supplies', () => {
       expect(check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { content: new Uint8Array(1) } }))).not.toThrow();
-      expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { repo: 5, content: new Uint8Array(1) } })), 'operations[0].request.repo: expected a string');
+      expectInvalid(
+        check(BatchOperationsRequest, batch({ id: 'a', method: 'StoreBlob', request: { repo: 5, content: new Uint8Array(1) } })),
+        'operations[0].request.repo: expected a string',
+      );
     });
 
-    it.each(['Bogus', 'storeBlob', '', 'toString', '__proto__', 'CreateRepository', 'DeleteRepository', 'ListRepositories', 'BatchOperations', 'Health', 'UploadBlob', 'DownloadBlob', 'WatchRefs'])(
-      'refuses an op naming %j, which cannot be batched',
-      (method) => {
-        expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method, request: { repo: 'r' } })), `operations[0].request: method ${JSON.stringify(method)} cannot be batched`);
-        expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method, ok: true, response: {} })), /^results\[0\]\.response: method .* cannot be batched/);
-      },
-    );
+    it.each([
+      'Bogus',
+      'storeBlob',
+      '',
+      'toString',
+      '__proto__',
+      'CreateRepository',
+      'DeleteRepository',
+      'ListRepositories',
+      'BatchOperations',
+      'Health',
+      'UploadBlob',
+      'DownloadBlob',
+      'WatchRefs',
+    ])('refuses an op naming %j, which cannot be batched', (method) => {
+      expectInvalid(
+        check(BatchOperationsRequest, batch({ id: 'a', method, request: { repo: 'r' } })),
+        `operations[0].request: method ${JSON.stringify(method)} cannot be batched`,
+      );
+      expectInvalid(
+        check(BatchOperationsResponse, results({ id: 'a', method, ok: true, response: {} })),
+        /^results\[0\]\.response: method .* cannot be batched/,
+      );
+    });
 
     it('checks the method field itself before the request it types', () => {
       expectInvalid(check(BatchOperationsRequest, batch({ id: 'a', method: 5, request: {} })), 'operations[0].method: expected a string');
@@ -276,19 +353,44 @@ describe('checkMessage', () => {
     });
 
     it('validates each result response against its own method', () => {
-      expect(check(BatchOperationsResponse, results(
-        { id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: new Uint8Array(1) } },
-        { id: 'b', method: 'UpdateRef', ok: true, response: {} },
-        { id: 'c', method: 'Commit', ok: false, error: { code: 'aborted', message: 'm' } },
-      ))).not.toThrow();
-      expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: 'AQ==' } })), 'results[0].response.content: expected bytes');
+      expect(
+        check(
+          BatchOperationsResponse,
+          results(
+            { id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: new Uint8Array(1) } },
+            { id: 'b', method: 'UpdateRef', ok: true, response: {} },
+            { id: 'c', method: 'Commit', ok: false, error: { code: 'aborted', message: 'm' } },
+          ),
+        ),
+      ).not.toThrow();
+      expectInvalid(
+        check(
+          BatchOperationsResponse,
+          results({ id: 'a', method: 'GetBlob', ok: true, response: { hash: 'h', size: 1, content: 'AQ==' } }),
+        ),
+        'results[0].response.content: expected bytes',
+      );
       // A response does not get the batch's repo for free: GetRepository answers with one.
-      expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method: 'GetRepository', ok: true, response: { defaultBranch: 'main', createdAt: 0 } })), 'results[0].response.repo: expected a value');
-      expectInvalid(check(BatchOperationsResponse, results({ id: 'a', method: 'Commit', ok: false, error: { code: 'aborted' } })), 'results[0].error.message: expected a value');
+      expectInvalid(
+        check(
+          BatchOperationsResponse,
+          results({ id: 'a', method: 'GetRepository', ok: true, response: { defaultBranch: 'main', createdAt: 0 } }),
+        ),
+        'results[0].response.repo: expected a value',
+      );
+      expectInvalid(
+        check(BatchOperationsResponse, results({ id: 'a', method: 'Commit', ok: false, error: { code: 'aborted' } })),
+        'results[0].error.message: expected a value',
+      );
     });
 
     it('does not need a known method for a result without a response', () => {
-      expect(check(BatchOperationsResponse, results({ id: 'a', method: 'Bogus', ok: false, error: { code: 'invalid_argument', message: 'no such method' } }))).not.toThrow();
+      expect(
+        check(
+          BatchOperationsResponse,
+          results({ id: 'a', method: 'Bogus', ok: false, error: { code: 'invalid_argument', message: 'no such method' } }),
+        ),
+      ).not.toThrow();
     });
   });
 

@@ -19,7 +19,15 @@ describe('message()', () => {
   it('keeps the type name and the fields in declaration order', () => {
     expect(Outer.typeName).toBe('test.Outer');
     expect(Outer.fields.map((field) => [field.name, field.no])).toEqual([
-      ['name', 1], ['count', 2], ['delta', 3], ['data', 4], ['inner', 5], ['inners', 6], ['tags', 7], ['method', 8], ['request', 9],
+      ['name', 1],
+      ['count', 2],
+      ['delta', 3],
+      ['data', 4],
+      ['inner', 5],
+      ['inners', 6],
+      ['tags', 7],
+      ['method', 8],
+      ['request', 9],
     ]);
   });
 

@@ -48,11 +48,20 @@ const nestedSpec: Array<[MessageDescriptor, string[]]> = [
   [m.RefEvent, ['seq', 'name', 'oldHash', 'newHash']],
 ];
 
-const shapeOf = (type: MessageDescriptor): string[] =>
-  type.fields.map((f) => `${f.name}${f.optional ? '?' : ''}${f.repeated ? '[]' : ''}`);
+const shapeOf = (type: MessageDescriptor): string[] => type.fields.map((f) => `${f.name}${f.optional ? '?' : ''}${f.repeated ? '[]' : ''}`);
 
 const unaryInOneRepository = [
-  'GetRepository', 'StoreBlob', 'GetBlob', 'HasObjects', 'Commit', 'GetCommit', 'ListCommits', 'ReadFile', 'ListTree', 'ListRefs', 'UpdateRef',
+  'GetRepository',
+  'StoreBlob',
+  'GetBlob',
+  'HasObjects',
+  'Commit',
+  'GetCommit',
+  'ListCommits',
+  'ReadFile',
+  'ListTree',
+  'ListRefs',
+  'UpdateRef',
 ];
 
 describe('govcMethods', () => {
@@ -105,8 +114,22 @@ describe('govcMethods', () => {
   });
 
   it('batches exactly the unary methods that act inside one repository', () => {
-    expect(methods.filter((method) => method.batchable).map((method) => method.name).sort()).toEqual([...unaryInOneRepository].sort());
-    for (const name of ['CreateRepository', 'DeleteRepository', 'ListRepositories', 'BatchOperations', 'Health', 'UploadBlob', 'DownloadBlob', 'WatchRefs']) {
+    expect(
+      methods
+        .filter((method) => method.batchable)
+        .map((method) => method.name)
+        .sort(),
+    ).toEqual([...unaryInOneRepository].sort());
+    for (const name of [
+      'CreateRepository',
+      'DeleteRepository',
+      'ListRepositories',
+      'BatchOperations',
+      'Health',
+      'UploadBlob',
+      'DownloadBlob',
+      'WatchRefs',
+    ]) {
       expect(findMethod(name)!.batchable, name).toBe(false);
     }
     for (const method of methods.filter((candidate) => candidate.batchable)) {
@@ -116,19 +139,29 @@ describe('govcMethods', () => {
   });
 
   it('marks as idempotent every method but those that change refs or repositories', () => {
-    const notIdempotent = methods.filter((method) => !method.idempotent).map((method) => method.name).sort();
+    const notIdempotent = methods
+      .filter((method) => !method.idempotent)
+      .map((method) => method.name)
+      .sort();
     expect(notIdempotent).toEqual(['BatchOperations', 'Commit', 'CreateRepository', 'DeleteRepository', 'UpdateRef']);
     expect(govcMethods.StoreBlob.idempotent).toBe(true);
   });
 });
 
 describe('findMethod', () => {
-  it.each(['', 'storeBlob', 'STOREBLOB', 'StoreBlob ', 'govc.v1.GoVCService/StoreBlob', '__proto__', 'toString', 'constructor', 'hasOwnProperty'])(
-    'finds nothing for %j',
-    (name) => {
-      expect(findMethod(name)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'storeBlob',
+    'STOREBLOB',
+    'StoreBlob ',
+    'govc.v1.GoVCService/StoreBlob',
+    '__proto__',
+    'toString',
+    'constructor',
+    'hasOwnProperty',
+  ])('finds nothing for %j', (name) => {
+    expect(findMethod(name)).toBeUndefined();
+  });
 });
 
 describe('message descriptors', () => {
@@ -153,9 +186,12 @@ describe('message descriptors', () => {
     for (const name of names) expect(name).toMatch(/^govc\.v1\.[A-Z][A-Za-z]*$/);
   });
 
-  it.each(nestedSpec.map(([type, shape]) => [type.typeName, type, shape] as const))('%s has the fields of SPEC.md', (_name, type, shape) => {
-    expect(shapeOf(type)).toEqual(shape);
-  });
+  it.each(nestedSpec.map(([type, shape]) => [type.typeName, type, shape] as const))(
+    '%s has the fields of SPEC.md',
+    (_name, type, shape) => {
+      expect(shapeOf(type)).toEqual(shape);
+    },
+  );
 
   describe.each(allMessageTypes.map((type) => [type.typeName, type] as const))('%s', (_name, type) => {
     it('numbers its fields uniquely, as valid proto field numbers', () => {
@@ -177,7 +213,11 @@ describe('message descriptors', () => {
       for (const field of type.fields) {
         expect(field.message !== undefined, field.name).toBe(field.kind === 'message');
         if (field.kind === 'request' || field.kind === 'response') {
-          expect(type.fields.find((sibling) => sibling.name === 'method')).toMatchObject({ kind: 'string', repeated: false, optional: false });
+          expect(type.fields.find((sibling) => sibling.name === 'method')).toMatchObject({
+            kind: 'string',
+            repeated: false,
+            optional: false,
+          });
         }
       }
     });

@@ -62,7 +62,8 @@ export function parseTokenGrants(text: string, where: string): TokenGrant[] {
     names.add(name);
     let digest: Buffer;
     if (typeof token === 'string' && sha256 === undefined) {
-      if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) throw invalid(at, 'token must be at least 16 printable ASCII characters without spaces');
+      if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token))
+        throw invalid(at, 'token must be at least 16 printable ASCII characters without spaces');
       digest = sha256Of(token);
     } else if (typeof sha256 === 'string' && token === undefined) {
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw invalid(at, 'sha256 must be 64 lower-case hex digits');
@@ -76,8 +77,10 @@ export function parseTokenGrants(text: string, where: string): TokenGrant[] {
       throw invalid(at, 'repos must map at least one repository pattern to "read", "write" or "admin"');
     }
     const grants = Object.entries(repos).map(([glob, level]) => {
-      if (!repoPatternPattern.test(glob)) throw invalid(at, `repository pattern ${JSON.stringify(glob)} may hold only repository-name characters and *`);
-      if (!grantedLevels.includes(level as AccessLevel)) throw invalid(at, `level of ${JSON.stringify(glob)} must be "read", "write" or "admin"`);
+      if (!repoPatternPattern.test(glob))
+        throw invalid(at, `repository pattern ${JSON.stringify(glob)} may hold only repository-name characters and *`);
+      if (!grantedLevels.includes(level as AccessLevel))
+        throw invalid(at, `level of ${JSON.stringify(glob)} must be "read", "write" or "admin"`);
       return { pattern: patternOf(glob), level: level as AccessLevel };
     });
     return { name, sha256: digest, repos: grants };

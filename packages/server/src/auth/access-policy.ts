@@ -54,6 +54,9 @@ export function createAccessPolicy(grants: readonly TokenGrant[]): AccessPolicy 
 
 /** The `unauthenticated` error for a request whose `Authorization` header value authenticated no one. */
 export function credentialError(authorization: string | undefined): GovcError {
-  const message = authorization === undefined ? 'this server needs an Authorization: Bearer <token> header' : 'the Authorization header names no known bearer token';
+  const message =
+    authorization === undefined
+      ? 'this server needs an Authorization: Bearer <token> header'
+      : 'the Authorization header names no known bearer token';
   return new GovcError('unauthenticated', message);
 }

@@ -1,4 +1,13 @@
-import { GovcError, govcMethods, type AnyHandler, type AnyMethod, type GovcMethodName, type HandlerContext, type Repository, type ServiceHandler } from '@govc/core';
+import {
+  GovcError,
+  govcMethods,
+  type AnyHandler,
+  type AnyMethod,
+  type GovcMethodName,
+  type HandlerContext,
+  type Repository,
+  type ServiceHandler,
+} from '@govc/core';
 import { allows, type AccessLevel } from './access-grants.js';
 import { credentialError, type AccessPolicy, type Principal } from './access-policy.js';
 import { methodAccess, unknownMethodAccess } from './method-access.js';
@@ -36,7 +45,10 @@ function authenticate(policy: AccessPolicy, context: HandlerContext): Principal 
 /** `permission_denied` unless the principal has `needed` in `repo`. */
 function check(principal: Principal, repo: string, needed: AccessLevel, what: string): void {
   if (allows(principal.levelIn(repo), needed)) return;
-  throw new GovcError('permission_denied', `token ${principal.name} may not ${what} in repository ${JSON.stringify(repo)} (needs ${needed})`);
+  throw new GovcError(
+    'permission_denied',
+    `token ${principal.name} may not ${what} in repository ${JSON.stringify(repo)} (needs ${needed})`,
+  );
 }
 
 /** What a batch needs: each op's method's level, checked op by op before any runs. */

@@ -24,7 +24,8 @@ const formatUnits = [
 ] as const;
 
 /** One sentence on what a size may look like, for the messages that refuse one. */
-export const byteSizeSyntax = 'a whole number of bytes, optionally with a unit: KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), e.g. 16MiB';
+export const byteSizeSyntax =
+  'a whole number of bytes, optionally with a unit: KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), e.g. 16MiB';
 
 /** What {@link parseByteSize} made of a text: the bytes, or why it is not a size (`is negative`, `has an unknown unit "XB"`: words to follow the quoted text). */
 export type ParsedByteSize = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly reason: string };

@@ -65,7 +65,10 @@ const serveOptions = {
   tokens: { type: 'string' },
   log: { type: 'string' },
   'cors-origin': { type: 'string', multiple: true },
-  ...(Object.fromEntries(limitFlags.map(([flag]) => [flag, { type: 'string' }])) as Record<(typeof limitFlags)[number][0], { type: 'string' }>),
+  ...(Object.fromEntries(limitFlags.map(([flag]) => [flag, { type: 'string' }])) as Record<
+    (typeof limitFlags)[number][0],
+    { type: 'string' }
+  >),
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -101,7 +104,8 @@ export const defaultMemoryLimit = 1024 ** 3;
 /** A whole number from `min` to `max`, or a `UsageError` naming the flag. */
 function wholeNumber(flag: string, value: string, min: number, max: number): number {
   const number = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(number >= min && number <= max)) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (!(number >= min && number <= max))
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return number;
 }
 
@@ -110,7 +114,9 @@ function byteSize(flag: string, value: string, min: number, max: number): number
   const parsed = parseByteSize(value);
   if (!parsed.ok) throw new UsageError(`--${flag} ${JSON.stringify(value)} ${parsed.reason}; a size is ${byteSizeSyntax}`);
   if (parsed.bytes < min || parsed.bytes > max) {
-    throw new UsageError(`--${flag} must be from ${formatByteSize(min)} to ${formatByteSize(max)}, got ${JSON.stringify(value)} (${parsed.bytes} bytes)`);
+    throw new UsageError(
+      `--${flag} must be from ${formatByteSize(min)} to ${formatByteSize(max)}, got ${JSON.stringify(value)} (${parsed.bytes} bytes)`,
+    );
   }
   return parsed.bytes;
 }
@@ -143,7 +149,9 @@ function loadTls(certPath: string | undefined, keyPath: string | undefined): Ser
   try {
     createSecureContext(tls);
   } catch (error) {
-    throw new UsageError(`--tls-cert ${certPath} and --tls-key ${keyPath} are not a usable PEM certificate and key: ${(error as Error).message}`);
+    throw new UsageError(
+      `--tls-cert ${certPath} and --tls-key ${keyPath} are not a usable PEM certificate and key: ${(error as Error).message}`,
+    );
   }
   return tls;
 }
@@ -158,10 +166,23 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     throw new UsageError(unknown ?? (error as Error).message);
   }
   const help = values.help === true;
-  if (help) return { help, port: defaultPort, host: '127.0.0.1', tls: undefined, memoryLimit: defaultMemoryLimit, dataDir: undefined, tokens: undefined, logCalls: false, corsOrigins: [], limits: {} };
+  if (help)
+    return {
+      help,
+      port: defaultPort,
+      host: '127.0.0.1',
+      tls: undefined,
+      memoryLimit: defaultMemoryLimit,
+      dataDir: undefined,
+      tokens: undefined,
+      logCalls: false,
+      corsOrigins: [],
+      limits: {},
+    };
   const corsOrigins = values['cors-origin'] ?? [];
   for (const origin of corsOrigins) {
-    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new UsageError(`--cors-origin must be an origin like https://app.example:8443, got ${JSON.stringify(origin)}`);
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin))
+      throw new UsageError(`--cors-origin must be an origin like https://app.example:8443, got ${JSON.stringify(origin)}`);
   }
   const log = values.log ?? 'off';
   if (log !== 'json' && log !== 'off') throw new UsageError(`--log must be json or off, got ${JSON.stringify(log)}`);
@@ -172,20 +193,26 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
   }
   const dataDir = values['data-dir'];
   if (dataDir === '') throw new UsageError('--data-dir must not be empty');
-  if (dataDir !== undefined && values['memory-limit'] !== undefined) throw new UsageError('--memory-limit bounds the in-memory store; it does not go with --data-dir');
+  if (dataDir !== undefined && values['memory-limit'] !== undefined)
+    throw new UsageError('--memory-limit bounds the in-memory store; it does not go with --data-dir');
   const host = values.host ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
   if (values.tokens === '') throw new UsageError('--tokens must not be empty');
   const tokens = loadTokens(values.tokens, env);
   if (tokens === undefined && !isLoopbackName(host)) {
-    throw new UsageError(`without tokens (--tokens FILE or GOVC_TOKENS) govc serves this machine only; --host ${host} is not a loopback address`);
+    throw new UsageError(
+      `without tokens (--tokens FILE or GOVC_TOKENS) govc serves this machine only; --host ${host} is not a loopback address`,
+    );
   }
   return {
     help,
     port: values.port === undefined ? defaultPort : wholeNumber('port', values.port, 0, 65_535),
     host,
     tls: loadTls(values['tls-cert'], values['tls-key']),
-    memoryLimit: values['memory-limit'] === undefined ? defaultMemoryLimit : byteSize('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
+    memoryLimit:
+      values['memory-limit'] === undefined
+        ? defaultMemoryLimit
+        : byteSize('memory-limit', values['memory-limit'], 1, Number.MAX_SAFE_INTEGER),
     dataDir,
     tokens,
     logCalls: log === 'json',

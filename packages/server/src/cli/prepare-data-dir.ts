@@ -40,7 +40,8 @@ async function makeDirectories(path: string): Promise<void> {
     missing.unshift(existing);
     existing = dirname(existing);
   }
-  if (stats !== undefined && !stats.isDirectory()) throw new StartUpError(`cannot create --data-dir ${path}: ${existing} is ${notADirectory(stats)}`);
+  if (stats !== undefined && !stats.isDirectory())
+    throw new StartUpError(`cannot create --data-dir ${path}: ${existing} is ${notADirectory(stats)}`);
   for (const dir of missing) {
     try {
       await mkdir(dir);
@@ -49,7 +50,8 @@ async function makeDirectories(path: string): Promise<void> {
       // Created meanwhile by someone else: as good as made.
       if (code === 'EEXIST') continue;
       // The parent is there (just checked or made), so ENOENT means it takes no new entries.
-      if (code === 'ENOENT') throw new StartUpError(`cannot create --data-dir ${path}: ${dirname(dir)} does not take new directories (ENOENT)`);
+      if (code === 'ENOENT')
+        throw new StartUpError(`cannot create --data-dir ${path}: ${dirname(dir)} does not take new directories (ENOENT)`);
       throw new StartUpError(`cannot create --data-dir ${path}: ${describeFsError(error)}`);
     }
   }

@@ -75,7 +75,12 @@ function assemble(args: ServeArgs, io: CliIo, log: ServeLog, store: Storage): { 
   registerIdempotencyMetrics(metrics.registry, service);
   const accessPolicy = args.tokens && createAccessPolicy(args.tokens);
   const handler = accessPolicy ? authorizeHandler(service, accessPolicy) : service;
-  const observer = args.logCalls ? observeAll(metrics.observer, createCallLog((line) => io.stderr.write(line))) : metrics.observer;
+  const observer = args.logCalls
+    ? observeAll(
+        metrics.observer,
+        createCallLog((line) => io.stderr.write(line)),
+      )
+    : metrics.observer;
   const { limits } = args;
   const server = createGovcServer({
     port: args.port,
@@ -115,7 +120,12 @@ function assemble(args: ServeArgs, io: CliIo, log: ServeLog, store: Storage): { 
  * what it opened) {@link startUpStopMs} to finish; exit status 0, or 1 when a second signal
  * forces the exit.
  */
-async function stopStartUp(signal: NodeJS.Signals, log: ServeLog, signals: SignalWatch, cleanup: Promise<unknown>): Promise<StartUpOutcome> {
+async function stopStartUp(
+  signal: NodeJS.Signals,
+  log: ServeLog,
+  signals: SignalWatch,
+  cleanup: Promise<unknown>,
+): Promise<StartUpOutcome> {
   log.note('stopped during start-up', `stopped during start-up (${signal})`, { signal });
   const abandon = new AbortController();
   const outcome = await Promise.race([
@@ -137,7 +147,13 @@ async function stopStartUp(signal: NodeJS.Signals, log: ServeLog, signals: Signa
  * the port. A failure is said in words (no stack trace) and ends it with status 1; `stop`, the
  * first SIGTERM or SIGINT, ends it at whatever step it is, closing what was opened (status 0).
  */
-export async function startUp(args: ServeArgs, io: CliIo, log: ServeLog, signals: SignalWatch, stop: Promise<NodeJS.Signals>): Promise<StartUpOutcome> {
+export async function startUp(
+  args: ServeArgs,
+  io: CliIo,
+  log: ServeLog,
+  signals: SignalWatch,
+  stop: Promise<NodeJS.Signals>,
+): Promise<StartUpOutcome> {
   try {
     let dataDir: PreparedDataDir | undefined;
     if (args.dataDir !== undefined) {
@@ -149,7 +165,13 @@ export async function startUp(args: ServeArgs, io: CliIo, log: ServeLog, signals
 
     const opening = openStore(args, dataDir);
     const storeOrSignal = await raceStop(opening, stop);
-    if ('signal' in storeOrSignal) return await stopStartUp(storeOrSignal.signal, log, signals, opening.then((store) => store.close()));
+    if ('signal' in storeOrSignal)
+      return await stopStartUp(
+        storeOrSignal.signal,
+        log,
+        signals,
+        opening.then((store) => store.close()),
+      );
     const store = storeOrSignal.value;
     const { server, service } = assemble(args, io, log, store);
     const closeAll = async function closeAll(): Promise<void> {
@@ -167,7 +189,9 @@ export async function startUp(args: ServeArgs, io: CliIo, log: ServeLog, signals
     }
     if ('signal' in listened) return await stopStartUp(listened.signal, log, signals, listening.finally(closeAll));
     const opened: OpenedStore =
-      dataDir === undefined ? { kind: 'memory' } : { kind: 'disk', path: dataDir.path, isNew: dataDir.isNew, repositories: store.usage().repositories };
+      dataDir === undefined
+        ? { kind: 'memory' }
+        : { kind: 'disk', path: dataDir.path, isNew: dataDir.isNew, repositories: store.usage().repositories };
     return { started: { server, service, address: listened.value, store: opened } };
   } catch (error) {
     if (!(error instanceof StartUpError)) throw error;

@@ -102,9 +102,12 @@ export class ConnectionTracker {
     if (this.#open.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const open = this.#open;
-      const timer = graceMs > 0 ? setTimeout(function cutRemaining() {
-        for (const connection of open) destroy(connection);
-      }, graceMs) : undefined;
+      const timer =
+        graceMs > 0
+          ? setTimeout(function cutRemaining() {
+              for (const connection of open) destroy(connection);
+            }, graceMs)
+          : undefined;
       this.#onEmpty = function drained() {
         clearTimeout(timer);
         resolve();

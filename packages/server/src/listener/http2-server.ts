@@ -1,4 +1,11 @@
-import { constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import {
+  constants,
+  createServer,
+  type Http2Server,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import type { ResolvedServerOptions } from '../server-options.js';
 
 /** What the HTTP/2 side hands on. */
@@ -16,7 +23,11 @@ export function createHttp2Server(options: ResolvedServerOptions, handlers: Http
   const { http2, timeouts } = options;
   const idleHit = options.metrics.limitHits.labels('idle_timeout');
   const server = createServer({
-    settings: { maxConcurrentStreams: http2.maxConcurrentStreams, initialWindowSize: http2.initialWindowSize, maxHeaderListSize: options.limits.maxHeaderBytes },
+    settings: {
+      maxConcurrentStreams: http2.maxConcurrentStreams,
+      initialWindowSize: http2.initialWindowSize,
+      maxHeaderListSize: options.limits.maxHeaderBytes,
+    },
   });
   server.on('session', function onSession(session: ServerHttp2Session) {
     session.on('error', ignore); // the session is destroyed anyway; its streams see the error

@@ -7,7 +7,11 @@ import type { MetricsRegistry } from './metrics-registry.js';
  */
 export function registerBuildInfo(registry: MetricsRegistry): void {
   registry
-    .gauge({ name: 'govc_build_info', help: 'The govc server version and the Node.js version it runs on; always 1.', labelNames: ['version', 'node'] })
+    .gauge({
+      name: 'govc_build_info',
+      help: 'The govc server version and the Node.js version it runs on; always 1.',
+      labelNames: ['version', 'node'],
+    })
     .labels(serverVersion(), process.version)
     .set(1);
 }

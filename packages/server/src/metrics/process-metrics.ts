@@ -16,13 +16,18 @@ const fdDir = '/proc/self/fd';
 export function registerProcessMetrics(registry: MetricsRegistry): void {
   const cpuUser = registry.counter({ name: 'process_cpu_user_seconds_total', help: 'User CPU time spent in seconds.' }).labels();
   const cpuSystem = registry.counter({ name: 'process_cpu_system_seconds_total', help: 'System CPU time spent in seconds.' }).labels();
-  const cpuTotal = registry.counter({ name: 'process_cpu_seconds_total', help: 'Total user and system CPU time spent in seconds.' }).labels();
+  const cpuTotal = registry
+    .counter({ name: 'process_cpu_seconds_total', help: 'Total user and system CPU time spent in seconds.' })
+    .labels();
   const resident = registry.gauge({ name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.' }).labels();
   registry
     .gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.' })
     .labels()
     .set(Math.round(Date.now() / 1000 - process.uptime()));
-  const openFds = countOpenFds() === undefined ? undefined : registry.gauge({ name: 'process_open_fds', help: 'Number of open file descriptors.' }).labels();
+  const openFds =
+    countOpenFds() === undefined
+      ? undefined
+      : registry.gauge({ name: 'process_open_fds', help: 'Number of open file descriptors.' }).labels();
   const heapTotal = registry.gauge({ name: 'nodejs_heap_size_total_bytes', help: 'Process heap size from Node.js in bytes.' }).labels();
   const heapUsed = registry.gauge({ name: 'nodejs_heap_size_used_bytes', help: 'Process heap size used from Node.js in bytes.' }).labels();
   const external = registry.gauge({ name: 'nodejs_external_memory_bytes', help: 'Node.js external memory size in bytes.' }).labels();

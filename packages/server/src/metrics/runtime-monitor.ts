@@ -1,4 +1,11 @@
-import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type NodeGCPerformanceDetail, type PerformanceObserverEntryList } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  type IntervalHistogram,
+  type NodeGCPerformanceDetail,
+  type PerformanceObserverEntryList,
+} from 'node:perf_hooks';
 import type { GaugeSeries } from './gauge.js';
 import type { HistogramSeries } from './histogram.js';
 import type { MetricsRegistry } from './metrics-registry.js';
@@ -40,14 +47,24 @@ const gcKinds: ReadonlyMap<number, string> = new Map([
  */
 export function registerRuntimeMonitor(registry: MetricsRegistry): RuntimeMonitor {
   const lagGauge = (name: string, what: string): GaugeSeries =>
-    registry.gauge({ name, help: `${what} event-loop delay since the previous scrape, beyond the ${resolutionMs} ms sampling interval, in seconds.` }).labels();
+    registry
+      .gauge({
+        name,
+        help: `${what} event-loop delay since the previous scrape, beyond the ${resolutionMs} ms sampling interval, in seconds.`,
+      })
+      .labels();
   const lag = {
     mean: lagGauge('nodejs_eventloop_lag_seconds', 'Mean'),
     p50: lagGauge('nodejs_eventloop_lag_p50_seconds', 'Median'),
     p99: lagGauge('nodejs_eventloop_lag_p99_seconds', '99th percentile'),
     max: lagGauge('nodejs_eventloop_lag_max_seconds', 'Largest'),
   };
-  const gc = registry.histogram({ name: 'nodejs_gc_duration_seconds', help: 'Garbage collection duration by kind, in seconds.', labelNames: ['kind'], buckets: gcBuckets });
+  const gc = registry.histogram({
+    name: 'nodejs_gc_duration_seconds',
+    help: 'Garbage collection duration by kind, in seconds.',
+    labelNames: ['kind'],
+    buckets: gcBuckets,
+  });
   const gcByKind = new Map<number, HistogramSeries>([...gcKinds].map(([kind, name]) => [kind, gc.labels(name)]));
 
   let delay: IntervalHistogram | undefined;

@@ -49,7 +49,11 @@ const maxCachedCalls = 1000;
 export function createServerMetrics(registry: MetricsRegistry = new MetricsRegistry()): ServerMetrics {
   registerBuildInfo(registry);
   const callLabels = ['protocol', 'method'];
-  const requests = registry.counter({ name: 'govc_requests_total', help: 'Calls served, by wire protocol and method.', labelNames: callLabels });
+  const requests = registry.counter({
+    name: 'govc_requests_total',
+    help: 'Calls served, by wire protocol and method.',
+    labelNames: callLabels,
+  });
   const errors = registry.counter({
     name: 'govc_request_errors_total',
     help: 'Calls that ended in an error, by wire protocol, method and error code.',
@@ -61,17 +65,45 @@ export function createServerMetrics(registry: MetricsRegistry = new MetricsRegis
     labelNames: callLabels,
     buckets: latencyBuckets,
   });
-  const bytesIn = registry.counter({ name: 'govc_request_bytes_total', help: 'Request body bytes received (as sent on the wire), by wire protocol and method.', labelNames: callLabels });
-  const bytesOut = registry.counter({ name: 'govc_response_bytes_total', help: 'Response body bytes sent (as sent on the wire), by wire protocol and method.', labelNames: callLabels });
+  const bytesIn = registry.counter({
+    name: 'govc_request_bytes_total',
+    help: 'Request body bytes received (as sent on the wire), by wire protocol and method.',
+    labelNames: callLabels,
+  });
+  const bytesOut = registry.counter({
+    name: 'govc_response_bytes_total',
+    help: 'Response body bytes sent (as sent on the wire), by wire protocol and method.',
+    labelNames: callLabels,
+  });
   const connectionLabels = ['http', 'tls'];
   const metrics = {
     registry,
-    connectionsOpen: registry.gauge({ name: 'govc_connections_open', help: 'Open client connections, by HTTP version and TLS.', labelNames: connectionLabels }),
-    connectionsTotal: registry.counter({ name: 'govc_connections_total', help: 'Accepted client connections, by HTTP version and TLS.', labelNames: connectionLabels }),
-    requestsInFlight: registry.gauge({ name: 'govc_http_requests_in_flight', help: 'HTTP requests and HTTP/2 streams being served, by HTTP version.', labelNames: ['http'] }),
-    httpRequests: registry.counter({ name: 'govc_http_requests_total', help: 'HTTP requests and HTTP/2 streams, by HTTP version and route (binding name, healthz, metrics, not_found, wrong_version, refused).', labelNames: ['http', 'route'] }),
+    connectionsOpen: registry.gauge({
+      name: 'govc_connections_open',
+      help: 'Open client connections, by HTTP version and TLS.',
+      labelNames: connectionLabels,
+    }),
+    connectionsTotal: registry.counter({
+      name: 'govc_connections_total',
+      help: 'Accepted client connections, by HTTP version and TLS.',
+      labelNames: connectionLabels,
+    }),
+    requestsInFlight: registry.gauge({
+      name: 'govc_http_requests_in_flight',
+      help: 'HTTP requests and HTTP/2 streams being served, by HTTP version.',
+      labelNames: ['http'],
+    }),
+    httpRequests: registry.counter({
+      name: 'govc_http_requests_total',
+      help: 'HTTP requests and HTTP/2 streams, by HTTP version and route (binding name, healthz, metrics, not_found, wrong_version, refused).',
+      labelNames: ['http', 'route'],
+    }),
     limitHits: registry.counter({ name: 'govc_limit_hits_total', help: 'Times a client hit a limit, by limit.', labelNames: ['limit'] }),
-    authFailures: registry.counter({ name: 'govc_auth_failures_total', help: 'Calls refused by auth, by code (unauthenticated, permission_denied).', labelNames: ['code'] }),
+    authFailures: registry.counter({
+      name: 'govc_auth_failures_total',
+      help: 'Calls refused by auth, by code (unauthenticated, permission_denied).',
+      labelNames: ['code'],
+    }),
   };
   for (const limit of limitNames) metrics.limitHits.labels(limit);
   registerProcessMetrics(registry);

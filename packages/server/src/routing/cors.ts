@@ -4,7 +4,8 @@ import type { PlainReply } from './plain-reply.js';
 
 /** What a browser page from an allowed origin may send and read. */
 const allowedMethods = 'GET, HEAD, POST';
-const allowedHeaders = 'authorization, content-type, content-encoding, accept, accept-encoding, idempotency-key, govc-timeout-ms, range, if-none-match';
+const allowedHeaders =
+  'authorization, content-type, content-encoding, accept, accept-encoding, idempotency-key, govc-timeout-ms, range, if-none-match';
 const exposedHeaders = 'etag, content-range, content-length, govc-retry-after-ms, retry-after';
 /** How long a browser may keep a preflight's answer: 10 minutes. */
 const preflightMaxAgeSeconds = 600;

@@ -138,7 +138,11 @@ export function createRouter(options: RouterOptions): Router {
       if (headerListBytes(headers) > maxHeaderBytes) {
         headerBytesHit.inc();
         count('2', 'refused');
-        return sendHttp2(stream, errorReply(431, 'resource_exhausted', `request headers are over the limit of ${maxHeaderBytes} bytes`), method === 'HEAD');
+        return sendHttp2(
+          stream,
+          errorReply(431, 'resource_exhausted', `request headers are over the limit of ${maxHeaderBytes} bytes`),
+          method === 'HEAD',
+        );
       }
       const gauge = inFlight['2'];
       gauge.inc();

@@ -9,7 +9,12 @@ import { errorReply, sendHttp1 } from './plain-reply.js';
  * socket from its HTTP parser by then, so the response is written by hand on that socket, which
  * closes after it. A request with a body cannot be replayed that way and gets `501`.
  */
-export function ignoreUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, serve: (request: IncomingMessage, response: ServerResponse) => void): void {
+export function ignoreUpgrade(
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  serve: (request: IncomingMessage, response: ServerResponse) => void,
+): void {
   const response = new ServerResponse(request);
   response.shouldKeepAlive = false;
   response.assignSocket(socket as Socket);
@@ -17,7 +22,9 @@ export function ignoreUpgrade(request: IncomingMessage, socket: Duplex, head: Bu
   response.once('finish', function closeAfterResponse() {
     (socket as Socket).destroySoon();
   });
-  const hasBody = head.length > 0 || request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (hasBody) return sendHttp1(response, errorReply(501, 'unimplemented', `upgrade to ${request.headers.upgrade ?? '?'} is not supported`));
+  const hasBody =
+    head.length > 0 || request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (hasBody)
+    return sendHttp1(response, errorReply(501, 'unimplemented', `upgrade to ${request.headers.upgrade ?? '?'} is not supported`));
   serve(request, response);
 }

@@ -44,15 +44,27 @@ const simpleContentTypes = /^\s*(application\/x-www-form-urlencoded|multipart\/f
 export function loopbackRefusal(headers: IncomingHttpHeaders, method: string, allowedOrigins: ReadonlySet<string>): PlainReply | undefined {
   const authority = headers[':authority'] ?? headers.host;
   if (typeof authority !== 'string' || !isLoopbackName(hostnameOf(authority))) {
-    return errorReply(403, 'permission_denied', `host ${JSON.stringify(String(authority ?? '')).slice(0, 120)} is not this server's own: a server without tokens answers loopback names only`);
+    return errorReply(
+      403,
+      'permission_denied',
+      `host ${JSON.stringify(String(authority ?? '')).slice(0, 120)} is not this server's own: a server without tokens answers loopback names only`,
+    );
   }
   const origin = headers.origin;
   if (!isOwnOrAllowedOrigin(origin, authority, allowedOrigins)) {
-    return errorReply(403, 'permission_denied', `requests from origin ${JSON.stringify(origin).slice(0, 120)} are refused (allow it with --cors-origin)`);
+    return errorReply(
+      403,
+      'permission_denied',
+      `requests from origin ${JSON.stringify(origin).slice(0, 120)} are refused (allow it with --cors-origin)`,
+    );
   }
   const contentType = headers['content-type'];
   if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && contentType !== undefined && simpleContentTypes.test(contentType)) {
-    return errorReply(403, 'permission_denied', `content type ${JSON.stringify(contentType).slice(0, 80)} is what a cross-site form sends; refused`);
+    return errorReply(
+      403,
+      'permission_denied',
+      `content type ${JSON.stringify(contentType).slice(0, 80)} is what a cross-site form sends; refused`,
+    );
   }
   return undefined;
 }

@@ -26,7 +26,16 @@ describe('token grants', () => {
 
   it('knows no token for a missing header, another scheme, a near miss or a prefix', () => {
     const policy = createAccessPolicy(parseTokenGrants(file([{ name: 'ci', token, repos: { '*': 'read' } }]), 't'));
-    for (const header of [undefined, '', token, `Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Bearer  `, `Bearer ${token} extra`]) {
+    for (const header of [
+      undefined,
+      '',
+      token,
+      `Basic ${token}`,
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer  `,
+      `Bearer ${token} extra`,
+    ]) {
       expect(policy.authenticate(header)).toBeUndefined();
     }
   });
@@ -34,14 +43,9 @@ describe('token grants', () => {
   it('matches patterns whole: a dot is a dot and * is the only wildcard', () => {
     const policy = createAccessPolicy(parseTokenGrants(file([{ name: 'ci', token, repos: { 'a.b': 'read', 'x*y': 'write' } }]), 't'));
     const ci = policy.authenticate(`Bearer ${token}`)!;
-    expect([ci.levelIn('a.b'), ci.levelIn('aXb'), ci.levelIn('a.bc'), ci.levelIn('xy'), ci.levelIn('x-1-y'), ci.levelIn('x-1-yz')]).toEqual([
-      'read',
-      'none',
-      'none',
-      'write',
-      'write',
-      'none',
-    ]);
+    expect([ci.levelIn('a.b'), ci.levelIn('aXb'), ci.levelIn('a.bc'), ci.levelIn('xy'), ci.levelIn('x-1-y'), ci.levelIn('x-1-yz')]).toEqual(
+      ['read', 'none', 'none', 'write', 'write', 'none'],
+    );
   });
 
   it('refuses a malformed file, naming the place', () => {
@@ -56,8 +60,20 @@ describe('token grants', () => {
       [file([{ name: 'a', token, repos: {} }]), /repos must map/],
       [file([{ name: 'a', token, repos: { '../x': 'read' } }]), /repository pattern "\.\.\/x"/],
       [file([{ name: 'a', token, repos: { '*': 'owner' } }]), /must be "read", "write" or "admin"/],
-      [file([{ name: 'a', token, repos: { '*': 'read' } }, { name: 'a', token: `${token}2`, repos: { '*': 'read' } }]), /tokens\[1\]: name a is used twice/],
-      [file([{ name: 'a', token, repos: { '*': 'read' } }, { name: 'b', token, repos: { '*': 'read' } }]), /the same token is given twice/],
+      [
+        file([
+          { name: 'a', token, repos: { '*': 'read' } },
+          { name: 'a', token: `${token}2`, repos: { '*': 'read' } },
+        ]),
+        /tokens\[1\]: name a is used twice/,
+      ],
+      [
+        file([
+          { name: 'a', token, repos: { '*': 'read' } },
+          { name: 'b', token, repos: { '*': 'read' } },
+        ]),
+        /the same token is given twice/,
+      ],
     ];
     for (const [text, message] of cases) {
       expect(() => parseTokenGrants(text, 't')).toThrow(message);

@@ -7,7 +7,9 @@ import { h2Send, openH2Session, within } from '../fixtures/hostile-wire.js';
 import { startServer, type TestServer } from '../fixtures/test-server.js';
 
 const token = 'writer-token-0123456789';
-const policy = createAccessPolicy(parseTokenGrants(JSON.stringify({ tokens: [{ name: 'writer', token, repos: { '*': 'admin' } }] }), 'test tokens'));
+const policy = createAccessPolicy(
+  parseTokenGrants(JSON.stringify({ tokens: [{ name: 'writer', token, repos: { '*': 'admin' } }] }), 'test tokens'),
+);
 
 /** A body far larger than what the test sends of it: the server must answer before the rest. */
 const declaredBytes = 15 * 1024 * 1024;
@@ -52,7 +54,12 @@ describe('with tokens, a request is authenticated from its headers before its bo
   it('HTTP/2: 401 while the client still holds back most of the body', async () => {
     const session = await openH2Session(server.url);
     try {
-      const stream = session.request({ ':method': 'POST', ':path': '/v1/StoreBlob', 'content-type': 'application/msgpack', 'content-length': declaredBytes });
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/v1/StoreBlob',
+        'content-type': 'application/msgpack',
+        'content-length': declaredBytes,
+      });
       stream.on('error', () => {});
       const responded = new Promise<Record<string, unknown>>((resolve) => stream.once('response', resolve));
       stream.write(firstPart);

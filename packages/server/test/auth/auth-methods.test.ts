@@ -85,7 +85,10 @@ let base: { commit: string; blob: string; watchFrom: Record<string, number> };
 beforeAll(async () => {
   const service = createGovcService();
   const accessPolicy = createAccessPolicy(grants);
-  server = await startServer({ accessPolicy, bindings: [createHttpBinding(authorizeHandler(service, accessPolicy), { privateCache: true })] });
+  server = await startServer({
+    accessPolicy,
+    bindings: [createHttpBinding(authorizeHandler(service, accessPolicy), { privateCache: true })],
+  });
   const admin = clientFor('1.1', 'admin');
   await admin.createRepository({ repo: 'app-1' });
   await admin.createRepository({ repo: 'other-1' });
@@ -93,7 +96,13 @@ beforeAll(async () => {
   const watchFrom: Record<string, number> = {};
   for (const repo of ['app-1', 'other-1']) watchFrom[repo] = (await service.store.refHistory(repo, 0)).lastSeq;
   const { hash: blob } = await admin.storeBlob({ repo: 'app-1', content: text('hello') });
-  const { hash: commit } = await admin.commit({ repo: 'app-1', branch: 'main', message: 'base', author: ada, changes: [{ path: 'f.txt', content: text('hello') }] });
+  const { hash: commit } = await admin.commit({
+    repo: 'app-1',
+    branch: 'main',
+    message: 'base',
+    author: ada,
+    changes: [{ path: 'f.txt', content: text('hello') }],
+  });
   base = { commit, blob, watchFrom };
 });
 const transports: ReturnType<typeof createHttpTransport>[] = [];
@@ -241,7 +250,15 @@ describe('auth with curl, raw blob routes and /metrics included', () => {
     expect(read.headers).toMatch(/^cache-control: private, max-age=31536000, immutable\r?$/im);
     expect(read.headers).toMatch(/^vary: authorization\r?$/im);
 
-    const post = ['-X', 'POST', '-H', 'content-type: application/octet-stream', '--data-binary', 'raw upload', `${server.url}/v1/repos/app-1/blobs`];
+    const post = [
+      '-X',
+      'POST',
+      '-H',
+      'content-type: application/octet-stream',
+      '--data-binary',
+      'raw upload',
+      `${server.url}/v1/repos/app-1/blobs`,
+    ];
     expect((await curl(...post)).status).toBe(401);
     const denied = await curl(...bearer(tokens.reader), ...post);
     expect(denied.status).toBe(403);
@@ -253,7 +270,16 @@ describe('auth with curl, raw blob routes and /metrics included', () => {
 
   it('answers unary calls with 401 and 403 and their codes, over HTTP/1.1 and h2c', async () => {
     for (const version of ['--http1.1', '--http2-prior-knowledge']) {
-      const call = [version, '-X', 'POST', '-H', 'content-type: application/json', '--data', '{"repo":"app-1"}', `${server.url}/v1/GetRepository`];
+      const call = [
+        version,
+        '-X',
+        'POST',
+        '-H',
+        'content-type: application/json',
+        '--data',
+        '{"repo":"app-1"}',
+        `${server.url}/v1/GetRepository`,
+      ];
       const none = await curl(...call);
       expect(none.status).toBe(401);
       expect(JSON.parse(none.body)).toMatchObject({ code: 'unauthenticated' });

@@ -30,7 +30,10 @@ describe('the lines govc serve says about itself', () => {
     const log = createServeLog(io, true, now);
     log.banner('listening', 'govc listening on …', { url: 'http://127.0.0.1:1' });
     log.note('closing', 'SIGTERM, closing', { signal: 'SIGTERM' });
-    createCallLog((line) => (err += line), now)({ protocol: 'http', method: 'Health', code: 'ok', durationMs: 1, bytesIn: 0, bytesOut: 2 } as never);
+    createCallLog(
+      (line) => (err += line),
+      now,
+    )({ protocol: 'http', method: 'Health', code: 'ok', durationMs: 1, bytesIn: 0, bytesOut: 2 } as never);
     expect(out).toBe('{"time":"2025-01-02T03:04:05.006Z","msg":"listening","url":"http://127.0.0.1:1"}\n');
     const [closing, call] = err.split('\n');
     expect(closing).toBe('{"time":"2025-01-02T03:04:05.006Z","msg":"closing","signal":"SIGTERM"}');
@@ -40,7 +43,10 @@ describe('the lines govc serve says about itself', () => {
   it('are text without --log json', () => {
     let out = '';
     let err = '';
-    const log = createServeLog({ stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (err += text) } }, false);
+    const log = createServeLog(
+      { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (err += text) } },
+      false,
+    );
     log.banner('listening', 'govc listening on …', { url: 'http://127.0.0.1:1' });
     log.note('closing', 'SIGTERM, closing', { signal: 'SIGTERM' });
     expect([out, err]).toEqual(['govc listening on …\n', 'govc: SIGTERM, closing\n']);
@@ -63,7 +69,10 @@ describe('the lines govc serve says about itself', () => {
       memoryLimit: 64 * 1024 ** 2,
       auth: 'loopback only',
     });
-    expect(jsonLines(govc.stderr()).map(({ time: _time, ...line }) => line)).toEqual([{ msg: 'closing', signal: 'SIGTERM' }, { msg: 'closed' }]);
+    expect(jsonLines(govc.stderr()).map(({ time: _time, ...line }) => line)).toEqual([
+      { msg: 'closing', signal: 'SIGTERM' },
+      { msg: 'closed' },
+    ]);
   });
 
   it('with --log json on a data dir: created, then opened with its count of repositories', async () => {
@@ -74,7 +83,14 @@ describe('the lines govc serve says about itself', () => {
         await govc.line(/^\{.*"msg":"listening".*\}\n/m);
         govc.child.kill('SIGINT');
         expect(await govc.exited).toBe(0);
-        expect(jsonLines(govc.stdout())[0]).toMatchObject({ msg: 'listening', store: 'disk', durable: true, dataDir, created, repositories: 0 });
+        expect(jsonLines(govc.stdout())[0]).toMatchObject({
+          msg: 'listening',
+          store: 'disk',
+          durable: true,
+          dataDir,
+          created,
+          repositories: 0,
+        });
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
@@ -86,7 +102,11 @@ describe('the lines govc serve says about itself', () => {
     await govc.line(/^govc listening on /m);
     govc.child.kill('SIGTERM');
     expect(await govc.exited).toBe(0);
-    expect(govc.stdout()).toMatch(/^govc listening on http:\/\/127\.0\.0\.1:\d+ \(HTTP\/1\.1 \+ h2c\) with store memory \(limit 1GiB; in memory, not durable: lost at exit\), no auth: loopback only\n$/);
-    expect(govc.stderr()).toBe('govc: SIGTERM, closing: no new connections, in-flight calls finish (send it again to force)\ngovc: closed\n');
+    expect(govc.stdout()).toMatch(
+      /^govc listening on http:\/\/127\.0\.0\.1:\d+ \(HTTP\/1\.1 \+ h2c\) with store memory \(limit 1GiB; in memory, not durable: lost at exit\), no auth: loopback only\n$/,
+    );
+    expect(govc.stderr()).toBe(
+      'govc: SIGTERM, closing: no new connections, in-flight calls finish (send it again to force)\ngovc: closed\n',
+    );
   });
 });

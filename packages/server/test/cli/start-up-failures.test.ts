@@ -37,7 +37,10 @@ describe('govc serve start-up failures, said in words', () => {
 
   it('refuses a --data-dir where the file system takes no new directories, even for root', async () => {
     // /proc exists, but mkdir in it fails ENOENT for everyone (and a recursive mkdir never returns).
-    await expectStartUpFailure('/proc/govc-test/data', 'cannot create --data-dir /proc/govc-test/data: /proc does not take new directories (ENOENT)');
+    await expectStartUpFailure(
+      '/proc/govc-test/data',
+      'cannot create --data-dir /proc/govc-test/data: /proc does not take new directories (ENOENT)',
+    );
   });
 
   it.skipIf(!existsSync('/sys/kernel'))('refuses an existing --data-dir it cannot write to, even as root (/sys/kernel)', async () => {

@@ -29,7 +29,11 @@ interface Hostile {
 const bomb = gzipSync(Buffer.alloc(16 * maxInflatedBytes), { level: 9 });
 const bigContent = Buffer.alloc(maxMessageBytes, 7).toString('base64');
 /** A JSON body of 1 MiB in 16 KiB chunks, without a declared length: refused while it is read. */
-const streamedOversize = [Buffer.from('{"repo":"r","content":"'), ...Array.from({ length: 64 }, () => Buffer.alloc(16 * 1024, 0x41)), Buffer.from('"}')];
+const streamedOversize = [
+  Buffer.from('{"repo":"r","content":"'),
+  ...Array.from({ length: 64 }, () => Buffer.alloc(16 * 1024, 0x41)),
+  Buffer.from('"}'),
+];
 
 const packed = (message: object) => Buffer.from(msgpackCodec.encode(govcMethods.GetBlob.input, message));
 /** A MessagePack map header of `n` (< 16) entries, then `key` as a fixstr. */
@@ -41,7 +45,13 @@ function unaryCases(loose: { hash: string; content: string }): Hostile[] {
   const getBlob = { repo: 'r', hash: loose.hash };
   const author = { name: 'Mallory', email: 'm@example.com', time: 1_700_000_000 };
   const commitRequest = { repo: 'r', branch: 'main', message: 'hostile', author, changes: [{ path: 'x.txt', content: 'eA==' }] };
-  const bad = (name: string, path: string, request: WireRequest, status = 400, code = 'invalid_argument'): Hostile => ({ name, path, request, status, code });
+  const bad = (name: string, path: string, request: WireRequest, status = 400, code = 'invalid_argument'): Hostile => ({
+    name,
+    path,
+    request,
+    status,
+    code,
+  });
   const jsonBody = (text: string | Buffer) => ({ headers: json, body: text });
   const msgpackBody = (bytes: Buffer) => ({ headers: msgpack, body: bytes });
   return [
@@ -49,7 +59,11 @@ function unaryCases(loose: { hash: string; content: string }): Hostile[] {
     bad('truncated JSON', '/v1/GetBlob', jsonBody(JSON.stringify(getBlob).slice(0, 20))),
     bad('JSON5-ish unquoted keys', '/v1/GetBlob', jsonBody(`{repo: 'r', hash: '${loose.hash}'}`)),
     bad('an empty JSON body', '/v1/GetBlob', jsonBody('')),
-    bad('invalid UTF-8 in JSON', '/v1/GetRepository', jsonBody(Buffer.from([0x7b, 0x22, 0x72, 0x65, 0x70, 0x6f, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]))),
+    bad(
+      'invalid UTF-8 in JSON',
+      '/v1/GetRepository',
+      jsonBody(Buffer.from([0x7b, 0x22, 0x72, 0x65, 0x70, 0x6f, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])),
+    ),
     bad('a JSON array at the top', '/v1/GetRepository', jsonBody('[{"repo":"r"}]')),
     bad('a JSON string at the top', '/v1/GetRepository', jsonBody('"r"')),
     bad('JSON null', '/v1/GetRepository', jsonBody('null')),
@@ -60,26 +74,63 @@ function unaryCases(loose: { hash: string; content: string }): Hostile[] {
     bad('content: "not base64!"', '/v1/StoreBlob', jsonBody('{"repo":"r","content":"not base64!"}')),
     bad('content: 123', '/v1/StoreBlob', jsonBody('{"repo":"r","content":123}')),
     bad('content: an array of base64', '/v1/StoreBlob', jsonBody('{"repo":"r","content":["aGk="]}')),
-    bad('changes: an object where an array goes', '/v1/Commit', jsonBody(JSON.stringify({ ...commitRequest, changes: { path: 'x.txt', content: 'eA==' } }))),
+    bad(
+      'changes: an object where an array goes',
+      '/v1/Commit',
+      jsonBody(JSON.stringify({ ...commitRequest, changes: { path: 'x.txt', content: 'eA==' } })),
+    ),
     bad('changes: arrays where objects go', '/v1/Commit', jsonBody(JSON.stringify({ ...commitRequest, changes: [['x.txt', 'eA==']] }))),
     bad('author: a string', '/v1/Commit', jsonBody(JSON.stringify({ ...commitRequest, author: 'Mallory <m@example.com>' }))),
     bad('author.time: 1e300', '/v1/Commit', jsonBody(JSON.stringify({ ...commitRequest, author: { ...author, time: 1e300 } }))),
     bad('hashes: a string where an array goes', '/v1/HasObjects', jsonBody(JSON.stringify({ repo: 'r', hashes: loose.hash }))),
     bad('limit: -1', '/v1/ListCommits', jsonBody('{"repo":"r","ref":"main","limit":-1}')),
     bad('limit: "5"', '/v1/ListCommits', jsonBody('{"repo":"r","ref":"main","limit":"5"}')),
-    bad('UpdateRef with newHash: null and no expectedOldHash', '/v1/UpdateRef', jsonBody(JSON.stringify({ repo: 'r', name: 'refs/heads/dev', newHash: null }))),
+    bad(
+      'UpdateRef with newHash: null and no expectedOldHash',
+      '/v1/UpdateRef',
+      jsonBody(JSON.stringify({ repo: 'r', name: 'refs/heads/dev', newHash: null })),
+    ),
     // Malformed MessagePack.
     bad('truncated MessagePack', '/v1/GetBlob', msgpackBody(packed(getBlob).subarray(0, 12))),
     bad('MessagePack with trailing bytes', '/v1/GetBlob', msgpackBody(Buffer.concat([packed(getBlob), Buffer.from([0xc0])]))),
     bad('MessagePack 0xc1 (never used)', '/v1/GetRepository', msgpackBody(Buffer.from([0xc1]))),
     bad('a MessagePack array at the top', '/v1/GetRepository', msgpackBody(Buffer.from([0x91, ...fixmap(1), ...repoR]))),
     bad('MessagePack repo as an integer', '/v1/GetRepository', msgpackBody(Buffer.from([...fixmap(1), ...fixstr('repo'), 0x05]))),
-    bad('MessagePack content as str, not bin', '/v1/StoreBlob', msgpackBody(Buffer.concat([fixmap(2), repoR, fixstr('content'), fixstr('aGk=')]))),
-    bad('MessagePack bin32 claiming 4 GiB', '/v1/StoreBlob', msgpackBody(Buffer.concat([fixmap(2), repoR, fixstr('content'), Buffer.from([0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2, 3])]))),
+    bad(
+      'MessagePack content as str, not bin',
+      '/v1/StoreBlob',
+      msgpackBody(Buffer.concat([fixmap(2), repoR, fixstr('content'), fixstr('aGk=')])),
+    ),
+    bad(
+      'MessagePack bin32 claiming 4 GiB',
+      '/v1/StoreBlob',
+      msgpackBody(Buffer.concat([fixmap(2), repoR, fixstr('content'), Buffer.from([0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2, 3])])),
+    ),
     bad('MessagePack map32 claiming 4 G entries', '/v1/GetRepository', msgpackBody(Buffer.from([0xdf, 0xff, 0xff, 0xff, 0xff, ...repoR]))),
-    bad('MessagePack nested 50,000 deep', '/v1/GetRepository', msgpackBody(Buffer.concat([fixmap(1), fixstr('repo'), Buffer.alloc(50_000, 0x91), Buffer.from([0xc0])]))),
-    bad('MessagePack timestamp ext as repo', '/v1/GetRepository', msgpackBody(Buffer.from([...fixmap(1), ...fixstr('repo'), 0xd6, 0xff, 0, 0, 0, 1]))),
-    bad('MessagePack uint64 limit past 2^53', '/v1/ListCommits', msgpackBody(Buffer.concat([fixmap(3), repoR, fixstr('ref'), fixstr('main'), fixstr('limit'), Buffer.from([0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])]))),
+    bad(
+      'MessagePack nested 50,000 deep',
+      '/v1/GetRepository',
+      msgpackBody(Buffer.concat([fixmap(1), fixstr('repo'), Buffer.alloc(50_000, 0x91), Buffer.from([0xc0])])),
+    ),
+    bad(
+      'MessagePack timestamp ext as repo',
+      '/v1/GetRepository',
+      msgpackBody(Buffer.from([...fixmap(1), ...fixstr('repo'), 0xd6, 0xff, 0, 0, 0, 1])),
+    ),
+    bad(
+      'MessagePack uint64 limit past 2^53',
+      '/v1/ListCommits',
+      msgpackBody(
+        Buffer.concat([
+          fixmap(3),
+          repoR,
+          fixstr('ref'),
+          fixstr('main'),
+          fixstr('limit'),
+          Buffer.from([0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+        ]),
+      ),
+    ),
     bad('JSON sent as application/msgpack', '/v1/GetBlob', msgpackBody(Buffer.from(JSON.stringify(getBlob)))),
     bad('MessagePack sent as application/json', '/v1/GetBlob', jsonBody(packed(getBlob))),
     // Wrong content types.
@@ -87,21 +138,66 @@ function unaryCases(loose: { hash: string; content: string }): Hostile[] {
     bad('no content type', '/v1/GetRepository', { body: '{"repo":"r"}' }),
     bad('a stream content type on a unary method', '/v1/GetRepository', { headers: streamJson, body: jsonEnvelope({ repo: 'r' }) }),
     // A form type is what a cross-site page sends: the loopback guard refuses it first (SPEC: Server).
-    bad('text/plain (a cross-site simple request)', '/v1/StoreBlob', { headers: { 'content-type': 'text/plain' }, body: '{"repo":"r","content":"eA=="}' }, 403, 'permission_denied'),
+    bad(
+      'text/plain (a cross-site simple request)',
+      '/v1/StoreBlob',
+      { headers: { 'content-type': 'text/plain' }, body: '{"repo":"r","content":"eA=="}' },
+      403,
+      'permission_denied',
+    ),
     // Content encodings.
     bad('content-encoding: br', '/v1/GetBlob', { headers: { ...json, 'content-encoding': 'br' }, body: JSON.stringify(getBlob) }),
     bad('gzip that is not gzip', '/v1/GetBlob', { headers: { ...json, 'content-encoding': 'gzip' }, body: JSON.stringify(getBlob) }),
-    bad('truncated gzip', '/v1/GetBlob', { headers: { ...json, 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(getBlob)).subarray(0, 20) }),
+    bad('truncated gzip', '/v1/GetBlob', {
+      headers: { ...json, 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(getBlob)).subarray(0, 20),
+    }),
     bad('gzip of malformed JSON', '/v1/GetBlob', { headers: { ...json, 'content-encoding': 'gzip' }, body: gzipSync('{"repo":') }),
-    bad('a gzip bomb (16 MiB of zeros, 1 MiB cap)', '/v1/StoreBlob', { headers: { ...json, 'content-encoding': 'gzip' }, body: bomb }, 429, 'resource_exhausted'),
+    bad(
+      'a gzip bomb (16 MiB of zeros, 1 MiB cap)',
+      '/v1/StoreBlob',
+      { headers: { ...json, 'content-encoding': 'gzip' }, body: bomb },
+      429,
+      'resource_exhausted',
+    ),
     // Over the message limit, declared and undeclared.
-    bad('a body over maxMessageBytes, with content-length', '/v1/StoreBlob', jsonBody(`{"repo":"r","content":"${bigContent}"}`), 429, 'resource_exhausted'),
+    bad(
+      'a body over maxMessageBytes, with content-length',
+      '/v1/StoreBlob',
+      jsonBody(`{"repo":"r","content":"${bigContent}"}`),
+      429,
+      'resource_exhausted',
+    ),
     // Was a bug over HTTP/2: the reader's early exit destroyed the stream (RST CANCEL, no 429).
-    bad('a body over maxMessageBytes, streamed without a length', '/v1/StoreBlob', { headers: json, chunks: streamedOversize }, 429, 'resource_exhausted'),
+    bad(
+      'a body over maxMessageBytes, streamed without a length',
+      '/v1/StoreBlob',
+      { headers: json, chunks: streamedOversize },
+      429,
+      'resource_exhausted',
+    ),
     // Batches: the request as a whole is refused.
-    bad('a batch of 1,001 ops', '/v1/BatchOperations', jsonBody(JSON.stringify({ repo: 'r', atomic: true, operations: Array.from({ length: 1_001 }, (_, i) => ({ id: String(i), method: 'ListRefs', request: {} })) }))),
-    bad('a batch op of a method that cannot be batched', '/v1/BatchOperations', jsonBody(JSON.stringify({ repo: 'r', atomic: false, operations: [{ id: '1', method: 'DeleteRepository', request: { repo: 'r' } }] }))),
-    bad('a batch op without a method', '/v1/BatchOperations', jsonBody(JSON.stringify({ repo: 'r', atomic: false, operations: [{ id: '1', request: { repo: 'r' } }] }))),
+    bad(
+      'a batch of 1,001 ops',
+      '/v1/BatchOperations',
+      jsonBody(
+        JSON.stringify({
+          repo: 'r',
+          atomic: true,
+          operations: Array.from({ length: 1_001 }, (_, i) => ({ id: String(i), method: 'ListRefs', request: {} })),
+        }),
+      ),
+    ),
+    bad(
+      'a batch op of a method that cannot be batched',
+      '/v1/BatchOperations',
+      jsonBody(JSON.stringify({ repo: 'r', atomic: false, operations: [{ id: '1', method: 'DeleteRepository', request: { repo: 'r' } }] })),
+    ),
+    bad(
+      'a batch op without a method',
+      '/v1/BatchOperations',
+      jsonBody(JSON.stringify({ repo: 'r', atomic: false, operations: [{ id: '1', request: { repo: 'r' } }] })),
+    ),
   ];
 }
 
@@ -109,7 +205,13 @@ function streamCases(loose: { hash: string; content: string }): Hostile[] {
   const size = Buffer.byteLength(loose.content);
   const first = jsonEnvelope({ repo: 'r', size });
   const data = jsonEnvelope({ data: Buffer.from(loose.content).toString('base64') });
-  const bad = (name: string, chunks: Buffer[], status = 400, code = 'invalid_argument', headers: Record<string, string> = streamJson): Hostile => ({
+  const bad = (
+    name: string,
+    chunks: Buffer[],
+    status = 400,
+    code = 'invalid_argument',
+    headers: Record<string, string> = streamJson,
+  ): Hostile => ({
     name,
     path: '/v1/UploadBlob',
     request: { headers, chunks },
@@ -169,12 +271,21 @@ describe.each(wireFactories)('hostile bodies over %s', (wireName, makeWire) => {
     expect(asText(await hostile.send('/v1/GetBlob', { headers: json, body: JSON.stringify(request) }))).toBe(content);
     const packedReply = await hostile.send('/v1/GetBlob', { headers: { ...msgpack, accept: 'application/json' }, body: packed(request) });
     expect(asText(packedReply)).toBe(content);
-    const gzipped = await hostile.send('/v1/GetBlob', { headers: { ...json, 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(request)) });
+    const gzipped = await hostile.send('/v1/GetBlob', {
+      headers: { ...json, 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(request)),
+    });
     expect(asText(gzipped)).toBe(content);
-    const chunked = await hostile.send('/v1/GetBlob', { headers: json, chunks: [Buffer.from(JSON.stringify(request).slice(0, 10)), Buffer.from(JSON.stringify(request).slice(10))] });
+    const chunked = await hostile.send('/v1/GetBlob', {
+      headers: json,
+      chunks: [Buffer.from(JSON.stringify(request).slice(0, 10)), Buffer.from(JSON.stringify(request).slice(10))],
+    });
     expect(asText(chunked)).toBe(content);
     // Unknown fields are ignored, as protobuf does: a claimed hash or size changes nothing.
-    const restored = await hostile.send('/v1/StoreBlob', { headers: json, body: JSON.stringify({ repo: 'r', content: Buffer.from(content).toString('base64'), hash: '0'.repeat(40), size: 999, tree: 'x' }) });
+    const restored = await hostile.send('/v1/StoreBlob', {
+      headers: json,
+      body: JSON.stringify({ repo: 'r', content: Buffer.from(content).toString('base64'), hash: '0'.repeat(40), size: 999, tree: 'x' }),
+    });
     expect(jsonOf(restored)).toEqual({ hash, size: Buffer.byteLength(content) });
     // The same bytes through UploadBlob's envelopes, and one gzip-compressed envelope.
     const size = Buffer.byteLength(content);
@@ -213,7 +324,10 @@ describe.each(wireFactories)('hostile bodies over %s', (wireName, makeWire) => {
     const { content } = t.seeded.looseBlob;
     const data = JSON.stringify({ data: Buffer.from(content).toString('base64') });
     for (const flags of [0x04, 0x80]) {
-      const reply = await hostile.send('/v1/UploadBlob', { headers: streamJson, chunks: [jsonEnvelope({ repo: 'r', size: Buffer.byteLength(content) }), envelope(flags, data)] });
+      const reply = await hostile.send('/v1/UploadBlob', {
+        headers: streamJson,
+        chunks: [jsonEnvelope({ repo: 'r', size: Buffer.byteLength(content) }), envelope(flags, data)],
+      });
       expect(streamOutcome(reply), `flags ${flags}`).toEqual({ status: 400, code: 'invalid_argument', messages: [] });
     }
     expect(await t.snapshot()).toEqual(t.initial);
@@ -222,9 +336,16 @@ describe.each(wireFactories)('hostile bodies over %s', (wireName, makeWire) => {
   it('refuses a batch op on another repository in its own result, and moves no ref', async () => {
     const operations = [
       { id: 'ok', method: 'UpdateRef', request: { name: 'refs/heads/made', newHash: t.seeded.commit, expectedOldHash: '' } },
-      { id: 'elsewhere', method: 'UpdateRef', request: { repo: 'other', name: 'refs/heads/x', newHash: t.seeded.commit, expectedOldHash: '' } },
+      {
+        id: 'elsewhere',
+        method: 'UpdateRef',
+        request: { repo: 'other', name: 'refs/heads/x', newHash: t.seeded.commit, expectedOldHash: '' },
+      },
     ];
-    const reply = await hostile.send('/v1/BatchOperations', { headers: json, body: JSON.stringify({ repo: 'r', atomic: true, operations }) });
+    const reply = await hostile.send('/v1/BatchOperations', {
+      headers: json,
+      body: JSON.stringify({ repo: 'r', atomic: true, operations }),
+    });
     expect(reply.status).toBe(200);
     const { results } = jsonOf(reply) as { results: Array<{ id: string; ok: boolean; error?: { code: string } }> };
     expect(results.map((r) => [r.id, r.ok, r.error?.code])).toEqual([

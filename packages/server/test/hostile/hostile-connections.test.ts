@@ -75,7 +75,9 @@ describe('header floods', () => {
       ['200 headers', Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-flood-${i}`, 'v']))],
       ['one 100 KiB header', { 'x-huge': 'a'.repeat(100 * 1024) }],
     ] as const) {
-      expect(await within(5_000, name, h2Outcome(t, headers)), name).toMatch(/^(status 431|reset: .*(REFUSED_STREAM|ENHANCE_YOUR_CALM|PROTOCOL_ERROR|COMPRESSION_ERROR|closed with error code))/);
+      expect(await within(5_000, name, h2Outcome(t, headers)), name).toMatch(
+        /^(status 431|reset: .*(REFUSED_STREAM|ENHANCE_YOUR_CALM|PROTOCOL_ERROR|COMPRESSION_ERROR|closed with error code))/,
+      );
       await servesBoth(t);
     }
     expect(await t.snapshot()).toEqual(t.initial);
@@ -84,7 +86,10 @@ describe('header floods', () => {
   it('serves headers under the limit on both versions (the control)', async () => {
     await using t = await startHostileTarget();
     expect(await h2Outcome(t, { 'x-big': 'a'.repeat(8 * 1024) })).toBe('status 200');
-    const reply = await h1Wire(t.url).send('/v1/GetRepository', { headers: { ...json, 'x-big': 'a'.repeat(8 * 1024) }, body: '{"repo":"r"}' });
+    const reply = await h1Wire(t.url).send('/v1/GetRepository', {
+      headers: { ...json, 'x-big': 'a'.repeat(8 * 1024) },
+      body: '{"repo":"r"}',
+    });
     expect(reply.status).toBe(200);
   });
 
@@ -127,7 +132,8 @@ describe('slow clients', () => {
   it('HTTP/1.1: cuts off 20 clients that never finish their bodies, storing nothing', async () => {
     await using t = await startHostileTarget({ server: { timeouts } });
     const slow = await Promise.all(Array.from({ length: 20 }, () => rawConnect(t.port)));
-    for (const raw of slow) raw.socket.write(`${requestHead(t, 'POST', '/v1/StoreBlob', 'Content-Length: 1000\r\n')}\r\n{"repo":"r","content":"eA`);
+    for (const raw of slow)
+      raw.socket.write(`${requestHead(t, 'POST', '/v1/StoreBlob', 'Content-Length: 1000\r\n')}\r\n{"repo":"r","content":"eA`);
     try {
       await servesBoth(t);
       await within(4_000, 'slow-body clients cut off', Promise.all(slow.map((raw) => raw.closed())));
@@ -157,7 +163,11 @@ describe('slow clients', () => {
         stalled.push(stream);
       }
       await pause(50);
-      const meanwhile = await within(5_000, 'a call beside stalled streams', h2Send(session, '/v1/GetBlob', { headers: json, body: JSON.stringify({ repo: 'r', hash: t.seeded.looseBlob.hash }) }));
+      const meanwhile = await within(
+        5_000,
+        'a call beside stalled streams',
+        h2Send(session, '/v1/GetBlob', { headers: json, body: JSON.stringify({ repo: 'r', hash: t.seeded.looseBlob.hash }) }),
+      );
       expect(meanwhile.status).toBe(200);
       await servesBoth(t);
       expect(await metricsOf(t)).toMatch(/govc_http_requests_in_flight\{http="2"\} 50\n/);
@@ -212,9 +222,13 @@ describe('HTTP/2 rapid reset', () => {
         stream.on('close', () => closed++);
         stream.close(constants.NGHTTP2_CANCEL);
       }
-      await within(5_000, 'all 2,000 streams closed', (async () => {
-        while (closed < 2_000) await pause(20);
-      })());
+      await within(
+        5_000,
+        'all 2,000 streams closed',
+        (async () => {
+          while (closed < 2_000) await pause(20);
+        })(),
+      );
     } finally {
       session.destroy();
     }
@@ -282,7 +296,9 @@ describe('idle connections', () => {
     await using t = await startHostileTarget({ server: { timeouts: { sniffMs: 500 }, limits: { maxConnections: 100 } } });
     const idle = await openIdle(t.port, 150);
     try {
-      const closedAtOnce = await Promise.all(idle.map((each) => Promise.race([each.closedAt.then(() => true), pause(200).then(() => false)])));
+      const closedAtOnce = await Promise.all(
+        idle.map((each) => Promise.race([each.closedAt.then(() => true), pause(200).then(() => false)])),
+      );
       expect(closedAtOnce.filter(Boolean).length).toBe(50);
       await within(3_000, 'idle connections closed', Promise.all(idle.map((each) => each.closedAt)));
     } finally {

@@ -41,7 +41,12 @@ describe('calls that fail mid-body', () => {
   it('a DownloadBlob stream past its deadline ends with deadline_exceeded, not success (HTTP/2, read slowly)', async () => {
     const session = connect(server.url);
     try {
-      const stream = session.request({ ':method': 'POST', ':path': '/v1/DownloadBlob', 'content-type': 'application/govc-stream+json', 'govc-timeout-ms': '200' });
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/v1/DownloadBlob',
+        'content-type': 'application/govc-stream+json',
+        'govc-timeout-ms': '200',
+      });
       stream.end(envelope(0, JSON.stringify({ repo: 'big', hash: hashes.stream })));
       stream.pause();
       await within(2_000, 'the response head', new Promise((resolve) => stream.once('response', resolve)));
@@ -61,10 +66,20 @@ describe('calls that fail mid-body', () => {
     const { hostname, port } = new URL(server.url);
     // Keep-alive, as every pooled client: with `Connection: close` the server's close hides a short body.
     const agent = new Agent({ keepAlive: true });
-    const outgoing = http1Request({ hostname, port, path: `/v1/repos/big/blobs/${hashes.raw}`, agent, headers: { 'govc-timeout-ms': '300' } });
+    const outgoing = http1Request({
+      hostname,
+      port,
+      path: `/v1/repos/big/blobs/${hashes.raw}`,
+      agent,
+      headers: { 'govc-timeout-ms': '300' },
+    });
     outgoing.end();
     try {
-      const response = await within(2_000, 'the response head', new Promise<IncomingMessage>((resolve, reject) => outgoing.once('response', resolve).once('error', reject)));
+      const response = await within(
+        2_000,
+        'the response head',
+        new Promise<IncomingMessage>((resolve, reject) => outgoing.once('response', resolve).once('error', reject)),
+      );
       expect(response.headers['content-length']).toBe(String(64 * MiB));
       response.pause();
       await pause(600);
@@ -85,7 +100,11 @@ describe('calls that fail mid-body', () => {
       const failed = new Promise<Error>((resolve) => stream.once('error', resolve));
       const closed = new Promise((resolve) => stream.once('close', resolve));
       stream.pause();
-      const head = await within(2_000, 'the response head', new Promise<Record<string, unknown>>((resolve) => stream.once('response', resolve)));
+      const head = await within(
+        2_000,
+        'the response head',
+        new Promise<Record<string, unknown>>((resolve) => stream.once('response', resolve)),
+      );
       expect(head[':status']).toBe(200);
       await pause(600);
       let bytes = 0;
@@ -107,7 +126,7 @@ async function readEnvelopes(stream: ClientHttp2Stream): Promise<{ flags: number
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   const body = Buffer.concat(chunks);
   const envelopes: { flags: number; payload: Uint8Array }[] = [];
-  for (let at = 0; at + 5 <= body.byteLength; ) {
+  for (let at = 0; at + 5 <= body.byteLength;) {
     const length = body.readUInt32BE(at + 1);
     envelopes.push({ flags: body[at]!, payload: body.subarray(at + 5, at + 5 + length) });
     at += 5 + length;

@@ -13,21 +13,34 @@ describe('call limits, their metrics and the call log', () => {
   it('counts each limit a call hits, and logs one JSON line per call without headers or bodies', async () => {
     const metrics = createServerMetrics();
     const lines: string[] = [];
-    const observer = observeAll(metrics.observer, createCallLog((line) => lines.push(line), () => 0));
+    const observer = observeAll(
+      metrics.observer,
+      createCallLog(
+        (line) => lines.push(line),
+        () => 0,
+      ),
+    );
     const service = createGovcService();
     await using s = await startServer({
       metrics,
       bindings: [createHttpBinding(service, { observer, maxMessageBytes: 16_384, maxInflatedBytes: 200_000 })],
     });
     const call = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-      h1(`${s.url}/v1/${path}`, { method: 'POST', headers: { ...json, authorization: 'Bearer secret-token-never-logged', ...headers }, body: body as string });
+      h1(`${s.url}/v1/${path}`, {
+        method: 'POST',
+        headers: { ...json, authorization: 'Bearer secret-token-never-logged', ...headers },
+        body: body as string,
+      });
 
     expect((await call('CreateRepository', '{"repo":"r"}')).status).toBe(200);
     expect((await call('StoreBlob', JSON.stringify({ repo: 'r', content: Buffer.alloc(30_000).toString('base64') }))).status).toBe(429);
     const bomb = gzipSync(Buffer.from(JSON.stringify({ repo: 'r', content: Buffer.alloc(300_000).toString('base64') })));
     expect(bomb.length).toBeLessThan(16_384);
     expect((await call('StoreBlob', bomb, { 'content-encoding': 'gzip' })).status).toBe(429);
-    const tooMany = { repo: 'r', operations: Array.from({ length: 1_001 }, (_, i) => ({ id: String(i), method: 'GetRepository', request: {} })) };
+    const tooMany = {
+      repo: 'r',
+      operations: Array.from({ length: 1_001 }, (_, i) => ({ id: String(i), method: 'GetRepository', request: {} })),
+    };
     const gzipped = gzipSync(Buffer.from(JSON.stringify(tooMany)));
     expect((await call('BatchOperations', gzipped, { 'content-encoding': 'gzip' })).status).toBe(400);
 
@@ -38,7 +51,13 @@ describe('call limits, their metrics and the call log', () => {
 
     expect(lines).toHaveLength(4);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(entries[0]).toMatchObject({ time: '1970-01-01T00:00:00.000Z', msg: 'call', protocol: 'http', method: 'CreateRepository', code: 'ok' });
+    expect(entries[0]).toMatchObject({
+      time: '1970-01-01T00:00:00.000Z',
+      msg: 'call',
+      protocol: 'http',
+      method: 'CreateRepository',
+      code: 'ok',
+    });
     expect(entries[1]).toMatchObject({ method: 'StoreBlob', code: 'resource_exhausted', limit: 'message_bytes' });
     expect(typeof entries[0]!.ms).toBe('number');
     expect(lines.join('')).not.toContain('secret-token');
@@ -47,9 +66,17 @@ describe('call limits, their metrics and the call log', () => {
   it('logs the HTTP version, the repository, the token name and the peer of each call, never the token', async () => {
     const lines: string[] = [];
     const { authorizeHandler, createAccessPolicy, parseTokenGrants } = await import('../../src/index.js');
-    const policy = createAccessPolicy(parseTokenGrants(JSON.stringify({ tokens: [{ name: 'ci', token: 'ci-token-0123456789', repos: { '*': 'admin' } }] }), 't'));
-    const observer = createCallLog((line) => lines.push(line), () => 0);
-    await using s = await startServer({ accessPolicy: policy, bindings: [createHttpBinding(authorizeHandler(createGovcService(), policy), { observer })] });
+    const policy = createAccessPolicy(
+      parseTokenGrants(JSON.stringify({ tokens: [{ name: 'ci', token: 'ci-token-0123456789', repos: { '*': 'admin' } }] }), 't'),
+    );
+    const observer = createCallLog(
+      (line) => lines.push(line),
+      () => 0,
+    );
+    await using s = await startServer({
+      accessPolicy: policy,
+      bindings: [createHttpBinding(authorizeHandler(createGovcService(), policy), { observer })],
+    });
     const headers = { ...json, authorization: 'Bearer ci-token-0123456789' };
     expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers, body: '{"repo":"logged"}' })).status).toBe(200);
     const session = await h2Session(s.url);
@@ -64,8 +91,24 @@ describe('call limits, their metrics and the call log', () => {
     await vi.waitFor(() => expect(lines).toHaveLength(4), { timeout: 5_000 });
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries).toEqual([
-      expect.objectContaining({ protocol: 'http', http: '1.1', method: 'CreateRepository', code: 'ok', repo: 'logged', caller: 'ci', remote: '127.0.0.1' }),
-      expect.objectContaining({ protocol: 'http', http: '2', method: 'GetRepository', code: 'ok', repo: 'logged', caller: 'ci', remote: '127.0.0.1' }),
+      expect.objectContaining({
+        protocol: 'http',
+        http: '1.1',
+        method: 'CreateRepository',
+        code: 'ok',
+        repo: 'logged',
+        caller: 'ci',
+        remote: '127.0.0.1',
+      }),
+      expect.objectContaining({
+        protocol: 'http',
+        http: '2',
+        method: 'GetRepository',
+        code: 'ok',
+        repo: 'logged',
+        caller: 'ci',
+        remote: '127.0.0.1',
+      }),
       expect.objectContaining({ http: '2', method: 'GetRepository', code: 'not_found', repo: 'missing', caller: 'ci' }),
       expect.objectContaining({ http: '2', method: 'GetRepository', code: 'permission_denied', caller: 'ci' }),
     ]);
@@ -78,10 +121,24 @@ describe('call limits, their metrics and the call log', () => {
     const metrics = createServerMetrics();
     const service = createGovcService();
     const { authorizeHandler, createAccessPolicy, parseTokenGrants } = await import('../../src/index.js');
-    const policy = createAccessPolicy(parseTokenGrants(JSON.stringify({ tokens: [{ name: 'r', token: 'reader-token-0123456789', repos: { '*': 'read' } }] }), 't'));
-    await using s = await startServer({ metrics, accessPolicy: policy, bindings: [createHttpBinding(authorizeHandler(service, policy), { observer: metrics.observer })] });
+    const policy = createAccessPolicy(
+      parseTokenGrants(JSON.stringify({ tokens: [{ name: 'r', token: 'reader-token-0123456789', repos: { '*': 'read' } }] }), 't'),
+    );
+    await using s = await startServer({
+      metrics,
+      accessPolicy: policy,
+      bindings: [createHttpBinding(authorizeHandler(service, policy), { observer: metrics.observer })],
+    });
     expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers: json, body: '{"repo":"x"}' })).status).toBe(401);
-    expect((await h1(`${s.url}/v1/CreateRepository`, { method: 'POST', headers: { ...json, authorization: 'Bearer reader-token-0123456789' }, body: '{"repo":"x"}' })).status).toBe(403);
+    expect(
+      (
+        await h1(`${s.url}/v1/CreateRepository`, {
+          method: 'POST',
+          headers: { ...json, authorization: 'Bearer reader-token-0123456789' },
+          body: '{"repo":"x"}',
+        })
+      ).status,
+    ).toBe(403);
     const text = metrics.registry.render();
     expect(text).toContain('govc_auth_failures_total{code="unauthenticated"} 1');
     expect(text).toContain('govc_auth_failures_total{code="permission_denied"} 1');

@@ -6,7 +6,7 @@ import { clientPreface, frame, frameFlags, frameType, parseFrames, postHeaderBlo
 import { startServer } from '../fixtures/test-server.js';
 
 async function until(condition: () => boolean, ms = 2_000): Promise<void> {
-  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await sleep(10);
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await sleep(10);
 }
 
 describe('server limits', () => {
@@ -26,7 +26,9 @@ describe('server limits', () => {
   it('refuses an HTTP/1.1 header section over maxHeaderBytes with 431, counts it, and serves the next client', async () => {
     await using s = await startServer({ limits: { maxHeaderBytes: 4_096 } });
     const flood = await rawConnect(s.port);
-    flood.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\n${Array.from({ length: 200 }, (_, i) => `x-flood-${i}: ${'y'.repeat(40)}\r\n`).join('')}\r\n`);
+    flood.socket.write(
+      `GET /healthz HTTP/1.1\r\nHost: localhost\r\n${Array.from({ length: 200 }, (_, i) => `x-flood-${i}: ${'y'.repeat(40)}\r\n`).join('')}\r\n`,
+    );
     await flood.closed();
     expect(flood.received().toString()).toMatch(/^HTTP\/1\.1 431 /);
     expect(s.server.metrics.registry.render()).toContain('govc_limit_hits_total{limit="header_bytes"} 1');

@@ -34,8 +34,14 @@ describe('limitNames', () => {
     const found = limitsInSources();
     expect(found.size).toBeGreaterThan(5); // the scan itself found the sources
     const unlisted = [...found.keys()].filter((name) => !(limitNames as readonly string[]).includes(name));
-    expect(unlisted, `limits missing from limitNames: ${unlisted.map((name) => `${name} (${found.get(name)!.join(', ')})`).join('; ')}`).toEqual([]);
-    expect(limitNames.filter((name) => !found.has(name)), 'limitNames no source uses').toEqual([]);
+    expect(
+      unlisted,
+      `limits missing from limitNames: ${unlisted.map((name) => `${name} (${found.get(name)!.join(', ')})`).join('; ')}`,
+    ).toEqual([]);
+    expect(
+      limitNames.filter((name) => !found.has(name)),
+      'limitNames no source uses',
+    ).toEqual([]);
     expect(new Set(limitNames).size).toBe(limitNames.length);
   });
 });

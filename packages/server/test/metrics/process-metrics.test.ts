@@ -19,7 +19,7 @@ function block(ms: number): void {
 }
 
 describe('process and runtime series on /metrics', () => {
-  it('are on a fresh server\'s first scrape, under prom-client\'s names and types', async () => {
+  it("are on a fresh server's first scrape, under prom-client's names and types", async () => {
     await using s = await startServer();
     const text = (await h1(`${s.url}/metrics`)).body;
     const types: Record<string, string> = {
@@ -56,7 +56,8 @@ describe('process and runtime series on /metrics', () => {
     const [major, minor, patch] = process.versions.node.split('.');
     expect(sample(text, `nodejs_version_info{version="${process.version}",major="${major}",minor="${minor}",patch="${patch}"}`)).toBe(1);
     expect(sample(text, `govc_build_info{version="${version}",node="${process.version}"}`)).toBe(1);
-    for (const kind of ['minor', 'major', 'incremental', 'weakcb']) expect(text).toContain(`nodejs_gc_duration_seconds_count{kind="${kind}"} `);
+    for (const kind of ['minor', 'major', 'incremental', 'weakcb'])
+      expect(text).toContain(`nodejs_gc_duration_seconds_count{kind="${kind}"} `);
   });
 
   it('goes up between scrapes: CPU time, GC pauses, event-loop lag', async () => {
@@ -71,7 +72,9 @@ describe('process and runtime series on /metrics', () => {
     await sleep(50);
     const after = await scrape();
     expect(sample(after, 'process_cpu_seconds_total')! - sample(before, 'process_cpu_seconds_total')!).toBeGreaterThan(0.05); // of 0.15 s, on a busy machine
-    expect(sample(after, 'nodejs_gc_duration_seconds_count{kind="minor"}')!).toBeGreaterThan(sample(before, 'nodejs_gc_duration_seconds_count{kind="minor"}')!);
+    expect(sample(after, 'nodejs_gc_duration_seconds_count{kind="minor"}')!).toBeGreaterThan(
+      sample(before, 'nodejs_gc_duration_seconds_count{kind="minor"}')!,
+    );
     expect(sample(after, 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThan(0.1);
     expect(sample(after, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
     expect(sample(after, 'nodejs_eventloop_lag_p50_seconds')).toBeLessThan(sample(after, 'nodejs_eventloop_lag_max_seconds')!);

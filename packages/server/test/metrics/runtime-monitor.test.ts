@@ -67,7 +67,10 @@ describe('the runtime monitors (GC observer, event-loop delay)', () => {
   });
 
   it('never hold the process open: a process that served, scraped and closed ends by itself', async () => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/metrics/serve-and-exit.ts'], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/metrics/serve-and-exit.ts'], {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

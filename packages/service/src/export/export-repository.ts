@@ -91,9 +91,11 @@ async function writeObjects(root: string, source: RepositorySource): Promise<Set
         await made;
         // Loose objects are immutable; git writes them read-only too.
         await writeFile(path, encodeLooseObject(type, body), { mode: 0o444 });
-      })().catch((error: unknown) => {
-        failures.push(error);
-      }).finally(() => inFlight.delete(write));
+      })()
+        .catch((error: unknown) => {
+          failures.push(error);
+        })
+        .finally(() => inFlight.delete(write));
       inFlight.add(write);
       if (inFlight.size >= maxWritesInFlight) await Promise.race(inFlight);
     }

@@ -54,7 +54,14 @@ interface Entry {
 }
 
 // Failures that a retry may cure are not remembered: the repeat runs again.
-const transientCodes: ReadonlySet<ErrorCode> = new Set(['canceled', 'deadline_exceeded', 'unavailable', 'resource_exhausted', 'internal', 'unknown']);
+const transientCodes: ReadonlySet<ErrorCode> = new Set([
+  'canceled',
+  'deadline_exceeded',
+  'unavailable',
+  'resource_exhausted',
+  'internal',
+  'unknown',
+]);
 
 const fingerprintPackr = new Packr({ useRecords: false, moreTypes: false });
 // Outcomes are replies: plain objects, strings, numbers, byte arrays.
@@ -86,7 +93,14 @@ function hold(outcome: unknown): string {
 }
 
 /** An entry not yet linked into the memory's order; every entry has this one shape. */
-function newEntry(id: string, fingerprint: string, expiresAt: number, bytes: number, running: Promise<unknown> | undefined, held: string): Entry {
+function newEntry(
+  id: string,
+  fingerprint: string,
+  expiresAt: number,
+  bytes: number,
+  running: Promise<unknown> | undefined,
+  held: string,
+): Entry {
   return { id, fingerprint, expiresAt, bytes, running, held, failed: false, older: undefined, newer: undefined };
 }
 
@@ -121,7 +135,9 @@ function canonical(value: unknown): unknown {
 
 /** A digest of the request, so that a key reused for a different request is caught. */
 function fingerprintOf(request: unknown): string {
-  return createHash('sha1').update(fingerprintPackr.pack(canonical(request))).digest('hex');
+  return createHash('sha1')
+    .update(fingerprintPackr.pack(canonical(request)))
+    .digest('hex');
 }
 
 /**
@@ -275,7 +291,7 @@ export class IdempotencyMemory {
 
   /** Drops the expired entries at the front, then the oldest until the entries fit in `maxBytes`. */
   #evictOldest(now: number): void {
-    for (let entry = this.#oldest; entry && (this.#bytes > this.#maxBytes || entry.expiresAt <= now); ) {
+    for (let entry = this.#oldest; entry && (this.#bytes > this.#maxBytes || entry.expiresAt <= now);) {
       const newer = entry.newer;
       // A running call stays, so that its repeat waits rather than runs too, up to twice the budget.
       if (!entry.running || this.#bytes > this.#maxBytes * 2) this.#evict(entry, now);

@@ -26,7 +26,8 @@ interface Remembered {
 function withRepo(request: unknown, repo: string, index: number): { repo: string } {
   const given = request as { repo?: string };
   if (given.repo === undefined) return { ...given, repo };
-  if (given.repo !== repo) throw new GovcError('invalid_argument', `operations[${index}].request.repo must be omitted or equal the batch's repo`);
+  if (given.repo !== repo)
+    throw new GovcError('invalid_argument', `operations[${index}].request.repo must be omitted or equal the batch's repo`);
   return given as { repo: string };
 }
 
@@ -69,7 +70,9 @@ export async function batchOperations(
   request: BatchOperationsRequest,
 ): Promise<BatchOperationsResponse> {
   if (request.operations.length > state.maxBatchOps) {
-    throw new GovcError('invalid_argument', `at most ${state.maxBatchOps} operations per batch, got ${request.operations.length}`, { limit: 'batch_ops' });
+    throw new GovcError('invalid_argument', `at most ${state.maxBatchOps} operations per batch, got ${request.operations.length}`, {
+      limit: 'batch_ops',
+    });
   }
   const staged = request.atomic ? stagedRefView(state.store, ctx.repo) : undefined;
   // An atomic batch's ops run one by one on refs of their own; the final swap catches any race.
@@ -82,7 +85,7 @@ export async function batchOperations(
   let failed = -1;
   const now = state.now();
   const { operations } = request;
-  for (let index = 0; index < operations.length; ) {
+  for (let index = 0; index < operations.length;) {
     const runEnd = storeBlobRunEnd(operations, index);
     if (runEnd - index > 1) {
       const stored = await storeBlobRun(opCtx, operations.slice(index, runEnd));

@@ -1,4 +1,12 @@
-import { GovcError, type Blob, type BlobRef, type GetBlobRequest, type HasObjectsRequest, type HasObjectsResponse, type StoreBlobRequest } from '@govc/core';
+import {
+  GovcError,
+  type Blob,
+  type BlobRef,
+  type GetBlobRequest,
+  type HasObjectsRequest,
+  type HasObjectsResponse,
+  type StoreBlobRequest,
+} from '@govc/core';
 import type { OpContext } from '../model/op-context.js';
 import { hashObject } from '../objects/hash.js';
 import { copyBytes } from '../util/copy-bytes.js';

@@ -86,13 +86,18 @@ export async function listTree(ctx: OpContext, request: ListTreeRequest): Promis
   const walk = async (hash: string, prefix: string): Promise<void> => {
     for (const entry of await readTree(ctx, hash)) {
       checkProgress(ctx.call);
-      if (entries.length >= maxTreeEntries) throw new GovcError('resource_exhausted', `tree has more than ${maxTreeEntries} entries`, { limit: 'tree_entries' });
+      if (entries.length >= maxTreeEntries)
+        throw new GovcError('resource_exhausted', `tree has more than ${maxTreeEntries} entries`, { limit: 'tree_entries' });
       // decodeTree admits only the modes git writes, so every entry has a type.
       const type = treeEntryType(entry.mode)!;
       const entryPath = prefix + entry.name;
       if (type === 'blob') {
         const info = await ctx.store.getObjectInfo(ctx.repo, entry.hash);
-        entries.push(info ? { path: entryPath, mode: entry.mode, type, hash: entry.hash, size: info.size } : { path: entryPath, mode: entry.mode, type, hash: entry.hash });
+        entries.push(
+          info
+            ? { path: entryPath, mode: entry.mode, type, hash: entry.hash, size: info.size }
+            : { path: entryPath, mode: entry.mode, type, hash: entry.hash },
+        );
       } else {
         entries.push({ path: entryPath, mode: entry.mode, type, hash: entry.hash });
         if (type === 'tree' && request.recursive) await walk(entry.hash, `${entryPath}/`);

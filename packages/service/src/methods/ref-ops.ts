@@ -23,6 +23,9 @@ export async function updateRef(ctx: OpContext, request: UpdateRefRequest): Prom
       throw new GovcError('invalid_argument', `a branch must point at a commit; ${request.newHash} is a ${info.type}`);
     }
   }
-  await ctx.refs.update([{ name: request.name, newHash: request.newHash, expectedOldHash: request.expectedOldHash }], ctx.durableOutcome({}));
+  await ctx.refs.update(
+    [{ name: request.name, newHash: request.newHash, expectedOldHash: request.expectedOldHash }],
+    ctx.durableOutcome({}),
+  );
   return {};
 }

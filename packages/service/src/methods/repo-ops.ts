@@ -10,10 +10,25 @@ import { getRepository } from './repository-methods.js';
 export type RepoOp = (ctx: OpContext, request: never, now: number) => Promise<unknown>;
 
 /** The methods that act inside one repository: the batchable ones (core's `batchable` flag). */
-export type RepoOpName = 'GetRepository' | 'StoreBlob' | 'GetBlob' | 'HasObjects' | 'Commit' | 'GetCommit' | 'ListCommits' | 'ReadFile' | 'ListTree' | 'ListRefs' | 'UpdateRef';
+export type RepoOpName =
+  | 'GetRepository'
+  | 'StoreBlob'
+  | 'GetBlob'
+  | 'HasObjects'
+  | 'Commit'
+  | 'GetCommit'
+  | 'ListCommits'
+  | 'ReadFile'
+  | 'ListTree'
+  | 'ListRefs'
+  | 'UpdateRef';
 
 /** The operation of method `K`, typed by the method's request and response messages. */
-export type RepoOpOf<K extends RepoOpName> = (ctx: OpContext, request: InputOf<GovcMethods[K]>, now: number) => Promise<OutputOf<GovcMethods[K]>>;
+export type RepoOpOf<K extends RepoOpName> = (
+  ctx: OpContext,
+  request: InputOf<GovcMethods[K]>,
+  now: number,
+) => Promise<OutputOf<GovcMethods[K]>>;
 
 /** Every batchable method's operation, by method name; each checked against its method's messages. */
 export const repoOps: { readonly [K in RepoOpName]: RepoOpOf<K> } = {

@@ -36,7 +36,9 @@ export async function createRepository(state: ServiceState, request: unknown, ca
 export async function listRepositories(state: ServiceState, request: unknown): Promise<ListRepositoriesResponse> {
   checkMessage(Empty, request);
   const records = await state.store.listRepositories();
-  const repos = await Promise.all(records.map(async (record) => repositoryMessage(record, await state.store.getRef(record.name, `refs/heads/${record.defaultBranch}`))));
+  const repos = await Promise.all(
+    records.map(async (record) => repositoryMessage(record, await state.store.getRef(record.name, `refs/heads/${record.defaultBranch}`))),
+  );
   return { repos };
 }
 

@@ -6,16 +6,7 @@ import { RefSeqStart } from './ref-seq.js';
 import { applyRefUpdates, checkRefUpdates, refsWithPrefix } from './ref-updates.js';
 import { sliceBlob } from './slice-blob.js';
 import { Slab } from './slab.js';
-import type {
-  NewObject,
-  ObjectInfo,
-  RefChange,
-  RefUpdate,
-  RepositoryRecord,
-  Storage,
-  StoredObject,
-  WrittenBlob,
-} from './storage.js';
+import type { NewObject, ObjectInfo, RefChange, RefUpdate, RepositoryRecord, Storage, StoredObject, WrittenBlob } from './storage.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -114,7 +105,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
   }
 
   /** A blob of declared size, copied once into its final buffer and hashed as it arrives. */
-  async function receiveBlob(chunks: AsyncIterable<Uint8Array>, declaredSize: number, hold: UploadHold): Promise<{ hash: string; body: Uint8Array }> {
+  async function receiveBlob(
+    chunks: AsyncIterable<Uint8Array>,
+    declaredSize: number,
+    hold: UploadHold,
+  ): Promise<{ hash: string; body: Uint8Array }> {
     const hasher = createObjectHasher('blob', declaredSize);
     hold.grow(declaredSize + perObjectOverhead);
     const body = new Uint8Array(declaredSize);
@@ -156,7 +151,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Storage {
 
     async createRepository(record) {
       if (repos.has(record.name)) throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);
-      repos.set(record.name, { record: { ...record }, slab: new Slab(), objects: new Map(), refs: new Map(), lastSeq: seqStart.next(Date.now()), bytes: 0 });
+      repos.set(record.name, {
+        record: { ...record },
+        slab: new Slab(),
+        objects: new Map(),
+        refs: new Map(),
+        lastSeq: seqStart.next(Date.now()),
+        bytes: 0,
+      });
     },
     async getRepository(name) {
       return repos.get(name)?.record;

@@ -28,7 +28,8 @@ export function checkRefUpdates(refs: ReadonlyMap<string, string>, updates: read
   const seen = new Set<string>();
   const deleted = new Set(updates.filter((u) => u.newHash === '').map((u) => u.name));
   for (const update of updates) {
-    if (!isValidRefName(update.name)) throw new GovcError('invalid_argument', `${JSON.stringify(update.name.slice(0, 300))} is not a ref name`);
+    if (!isValidRefName(update.name))
+      throw new GovcError('invalid_argument', `${JSON.stringify(update.name.slice(0, 300))} is not a ref name`);
     if (update.newHash !== '' && !isHash(update.newHash)) throw new GovcError('invalid_argument', `ref ${update.name}: malformed new hash`);
     if (seen.has(update.name)) throw new GovcError('invalid_argument', `ref ${update.name} is updated twice in one step`);
     seen.add(update.name);

@@ -77,7 +77,10 @@ export class RefEventLog {
       if (signal?.aborted) return;
       const first = this.#events[0]?.seq ?? this.#lastSeq + 1;
       if (cursor + 1 < first) {
-        throw new GovcError('out_of_range', `events after ${cursor} are not kept (history starts at ${first}: older ones were dropped, or are from before a restart); resync with ListRefs`);
+        throw new GovcError(
+          'out_of_range',
+          `events after ${cursor} are not kept (history starts at ${first}: older ones were dropped, or are from before a restart); resync with ListRefs`,
+        );
       }
       if (cursor < this.#lastSeq) {
         const event = this.#events[cursor + 1 - first]!;

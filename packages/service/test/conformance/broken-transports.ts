@@ -65,7 +65,8 @@ async function* clientSideDeadline<T>(stream: AsyncIterable<T>, deadline: number
   for (;;) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      if (deadline !== undefined) timer = setTimeout(() => reject(new GovcError('deadline_exceeded', 'deadline exceeded')), deadline - Date.now());
+      if (deadline !== undefined)
+        timer = setTimeout(() => reject(new GovcError('deadline_exceeded', 'deadline exceeded')), deadline - Date.now());
     });
     try {
       const next = await Promise.race([iterator.next(), expired]);

@@ -194,8 +194,24 @@ describe('exportRepository refuses', () => {
     ['a bad ref name', [{ name: 'refs/heads/../../config', hash: commit }], undefined, 'invalid_argument'],
     ['a ref outside refs/heads and refs/tags', [{ name: 'HEAD', hash: commit }], undefined, 'invalid_argument'],
     ['a malformed ref hash', [{ name: 'refs/heads/main', hash: 'abc' }], undefined, 'invalid_argument'],
-    ['a ref given twice', [{ name: 'refs/heads/main', hash: commit }, { name: 'refs/heads/main', hash: commit }], undefined, 'invalid_argument'],
-    ['refs that would be a file and a directory', [{ name: 'refs/heads/a', hash: commit }, { name: 'refs/heads/a/b', hash: commit }], undefined, 'invalid_argument'],
+    [
+      'a ref given twice',
+      [
+        { name: 'refs/heads/main', hash: commit },
+        { name: 'refs/heads/main', hash: commit },
+      ],
+      undefined,
+      'invalid_argument',
+    ],
+    [
+      'refs that would be a file and a directory',
+      [
+        { name: 'refs/heads/a', hash: commit },
+        { name: 'refs/heads/a/b', hash: commit },
+      ],
+      undefined,
+      'invalid_argument',
+    ],
     ['a HEAD that is a tag', [], 'refs/tags/v1', 'invalid_argument'],
     ['a HEAD that is not a ref name', [], '../../etc', 'invalid_argument'],
     ['a ref to an object the source did not give', [{ name: 'refs/heads/main', hash: 'a'.repeat(40) }], undefined, 'data_loss'],

@@ -22,7 +22,11 @@ describe('encodeLooseObject', () => {
     const treeHash = hashObject('tree', tree);
     const who = { name: 'A', email: 'a@x', time: 1, tzOffset: '+0000' };
     const commit = encodeCommit({ tree: treeHash, parents: [], author: who, committer: who, message: 'm\n' });
-    for (const [type, body] of [['blob', blob], ['tree', tree], ['commit', commit]] as const) {
+    for (const [type, body] of [
+      ['blob', blob],
+      ['tree', tree],
+      ['commit', commit],
+    ] as const) {
       const hash = hashObject(type, body);
       const path = join(sandbox.repo, 'objects', looseObjectPath(hash));
       mkdirSync(dirname(path), { recursive: true });

@@ -40,7 +40,9 @@ describe('IdempotencyMemory', () => {
     const memory = new IdempotencyMemory();
     await memory.run(scope('k'), { a: 1, b: { c: [1, { d: 2, e: 3 }] } }, async () => 'x');
     expect(await memory.run(scope('k'), { b: { c: [1, { e: 3, d: 2 }] }, a: 1 }, async () => 'y')).toBe('x');
-    await expect(memory.run(scope('k'), { a: 1, b: { c: [1, { d: 2, e: 4 }] } }, async () => 'z')).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(memory.run(scope('k'), { a: 1, b: { c: [1, { d: 2, e: 4 }] } }, async () => 'z')).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 
   it('hands out records of outcomes that a new memory restores, and keeps newer outcomes over them', async () => {
@@ -57,7 +59,10 @@ describe('IdempotencyMemory', () => {
     const restarted = new IdempotencyMemory({ now: () => now, windowMs: 500 });
     restarted.restore([record, { id: 'junk', expiresAt: 2_000, data: new Uint8Array([0xc1]) }]);
     let runs = 0;
-    const replayed = (await restarted.run(scope('k'), { a: 1 }, async (): Promise<unknown> => ++runs)) as { hash: string; bytes: Uint8Array };
+    const replayed = (await restarted.run(scope('k'), { a: 1 }, async (): Promise<unknown> => ++runs)) as {
+      hash: string;
+      bytes: Uint8Array;
+    };
     expect(replayed.hash).toBe('h');
     expect([...replayed.bytes]).toEqual([1, 2]);
     await expect(restarted.run(scope('k'), { a: 2 }, async () => ++runs)).rejects.toMatchObject({ code: 'invalid_argument' });

@@ -60,9 +60,7 @@ describe('encodeCommit equals git commit-tree', () => {
   });
 
   it('for an octopus merge (3 parents)', () => {
-    const parents = ['a', 'b', 'c'].map((message) =>
-      gitCommitTree({ tree, parents: [], author: alice, committer: alice, message }),
-    );
+    const parents = ['a', 'b', 'c'].map((message) => gitCommitTree({ tree, parents: [], author: alice, committer: alice, message }));
     expectSameAsGit({ tree, parents, author: alice, committer: alice, message: 'octopus\n' });
   });
 

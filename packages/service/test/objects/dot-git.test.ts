@@ -3,12 +3,32 @@ import { isDotGitmodulesName, isDotGitName } from '../../src/objects/dot-git.js'
 import { createGitSandbox, type GitSandbox } from './git-sandbox.js';
 
 const dotGitNames = [
-  '.git', '.GIT', '.Git', 'git~1', 'GIT~1', '.git.', '.git ', '.git. .', '.git::$INDEX_ALLOCATION', '.git\\hooks',
-  '.g\u200Cit', '\uFEFF.git', '.\u200Dgi\u202At',
+  '.git',
+  '.GIT',
+  '.Git',
+  'git~1',
+  'GIT~1',
+  '.git.',
+  '.git ',
+  '.git. .',
+  '.git::$INDEX_ALLOCATION',
+  '.git\\hooks',
+  '.g\u200Cit',
+  '\uFEFF.git',
+  '.\u200Dgi\u202At',
 ];
 const notDotGitNames = ['.gitignore', '.github', '.git2', '.git-x', 'git', 'git~2', 'x.git', '.gi', '.gi t', 'ｇit'];
 const dotGitmodulesNames = [
-  '.gitmodules', '.GITMODULES', '.gitmodules.', '.gitmodules ', '.gitmodules:x', 'gitmod~1', 'GITMOD~4', 'gi7eba~1', 'gi7eb~12', 'g~123456',
+  '.gitmodules',
+  '.GITMODULES',
+  '.gitmodules.',
+  '.gitmodules ',
+  '.gitmodules:x',
+  'gitmod~1',
+  'GITMOD~4',
+  'gi7eba~1',
+  'gi7eb~12',
+  'g~123456',
   '.git\u200Cmodules',
 ];
 const notDotGitmodulesNames = ['gitmodules', '.gitmodulesx', 'gitmod~5', 'gitmod~1x', 'gi7eba~12', 'gi7ebb~1', '.gitmodule'];

@@ -16,12 +16,18 @@ describe('formatSignature and parseSignature', () => {
     expect(parseSignature('A <a@x> 5 +9999').tzOffset).toBe('+9999');
   });
 
-  it.each(['', 'A <a@x>', 'A <a@x> 1', 'A <a@x> x +0000', 'A a@x> 1 +0000', 'A <a@x 1 +0000', 'A <a@x> 1 +0000 extra', 'A <a@x> 99999999999999999999 +0000'])(
-    'parseSignature(%j) throws data_loss',
-    (line) => {
-      expect(() => parseSignature(line)).toThrow(expect.objectContaining({ code: 'data_loss' }));
-    },
-  );
+  it.each([
+    '',
+    'A <a@x>',
+    'A <a@x> 1',
+    'A <a@x> x +0000',
+    'A a@x> 1 +0000',
+    'A <a@x 1 +0000',
+    'A <a@x> 1 +0000 extra',
+    'A <a@x> 99999999999999999999 +0000',
+  ])('parseSignature(%j) throws data_loss', (line) => {
+    expect(() => parseSignature(line)).toThrow(expect.objectContaining({ code: 'data_loss' }));
+  });
 });
 
 describe('checkTzOffset', () => {

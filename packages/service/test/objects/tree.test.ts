@@ -122,7 +122,9 @@ describe('encodeTree refuses', () => {
     ['a symlinked .GITMODULES', [entry('.GITMODULES', '120000')], /symbolic link/],
   ])('%s', (_label, entries, message) => {
     expect(() => encodeTree(entries)).toThrow(GovcError);
-    expect(() => encodeTree(entries)).toThrow(expect.objectContaining({ code: 'invalid_argument', message: expect.stringMatching(message) }));
+    expect(() => encodeTree(entries)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', message: expect.stringMatching(message) }),
+    );
   });
 
   it('accepts a regular .gitmodules file and lookalikes of .git', () => {

@@ -40,7 +40,13 @@ describe('a repository written through the service', () => {
       ],
     });
     await client.updateRef({ repo, name: 'refs/heads/topic', newHash: c1.hash, expectedOldHash: '' });
-    const t1 = await client.commit({ repo, branch: 'topic', message: 'Topic work\n\nWith a body.', author: bob, changes: [{ path: 'topic.txt', content: text('t\n') }] });
+    const t1 = await client.commit({
+      repo,
+      branch: 'topic',
+      message: 'Topic work\n\nWith a body.',
+      author: bob,
+      changes: [{ path: 'topic.txt', content: text('t\n') }],
+    });
     const c2 = await client.commit({
       repo,
       branch: 'main',
@@ -78,13 +84,12 @@ describe('a repository written through the service', () => {
     expect(await readFile(join(work, 'README.md'), 'utf8')).toBe('# Project\n');
     expect(await readFile(join(work, 'docs/guide.md'), 'utf8')).toBe('guide\n');
     expect(await readFile(join(work, 'topic.txt'), 'utf8')).toBe('t\n');
-    expect(git(work, 'ls-files', '-s').trim().split('\n').map((l) => l.split(/\s+/)[0] + ' ' + l.split('\t')[1])).toEqual([
-      '100644 README.md',
-      '100755 bin/run',
-      '100644 docs/guide.md',
-      '120000 link',
-      '100644 topic.txt',
-    ]);
+    expect(
+      git(work, 'ls-files', '-s')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0] + ' ' + l.split('\t')[1]),
+    ).toEqual(['100644 README.md', '100755 bin/run', '100644 docs/guide.md', '120000 link', '100644 topic.txt']);
     expect(git(work, 'status', '--porcelain')).toBe('');
     await service.close();
   });
@@ -93,7 +98,14 @@ describe('a repository written through the service', () => {
     const service = createGovcService();
     const client = createClient(createInProcessTransport(service));
     await client.createRepository({ repo: 'r' });
-    const made = await client.commit({ repo: 'r', branch: 'main', message: 'hello\nworld', author: ada, committer: bob, changes: [{ path: 'a/b.txt', content: text('x') }] });
+    const made = await client.commit({
+      repo: 'r',
+      branch: 'main',
+      message: 'hello\nworld',
+      author: ada,
+      committer: bob,
+      changes: [{ path: 'a/b.txt', content: text('x') }],
+    });
 
     const work = join(dir, 'commit-tree');
     git(dir, 'init', '-q', work);

@@ -10,7 +10,10 @@ const ada = { name: 'Ada', email: 'ada@example.com' };
 
 type StoreKind = 'memory' | 'disk';
 
-async function setup(options: Parameters<typeof createGovcService>[0] = {}, kind: StoreKind = 'memory'): Promise<{ client: GovcClient; close: () => Promise<void> }> {
+async function setup(
+  options: Parameters<typeof createGovcService>[0] = {},
+  kind: StoreKind = 'memory',
+): Promise<{ client: GovcClient; close: () => Promise<void> }> {
   const dataDir = kind === 'disk' ? await mkdtemp(join(tmpdir(), 'govc-service-')) : undefined;
   const store = options.store ?? (dataDir === undefined ? undefined : await createDiskStore({ dataDir }));
   const service = createGovcService(store === undefined ? options : { ...options, store });
@@ -33,7 +36,10 @@ describe.each(['memory', 'disk'] as const)('the service on the %s store', (kind)
     expect(() => createGovcService({ maxBatchOps: 0 })).toThrow(RangeError);
     const { client, close } = await setup({ maxBatchOps: 2 }, kind);
     const operations = ['a', 'b', 'c'].map((id) => ({ id, method: 'GetRepository', request: {} }));
-    await expect(client.batchOperations({ repo: 'r', operations })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('at most 2') });
+    await expect(client.batchOperations({ repo: 'r', operations })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringContaining('at most 2'),
+    });
     expect((await client.batchOperations({ repo: 'r', operations: operations.slice(0, 2) })).results).toHaveLength(2);
     await close();
   });
@@ -48,7 +54,9 @@ describe.each(['memory', 'disk'] as const)('the service on the %s store', (kind)
   it('serialises concurrent commits to one branch without losing any', async () => {
     const { client, close } = await setup({}, kind);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => client.commit({ repo: 'r', branch: 'main', message: `c${i}`, author: ada, changes: [{ path: `f${i}`, content: text(String(i)) }] })),
+      Array.from({ length: 20 }, (_, i) =>
+        client.commit({ repo: 'r', branch: 'main', message: `c${i}`, author: ada, changes: [{ path: `f${i}`, content: text(String(i)) }] }),
+      ),
     );
     const { commits } = await client.listCommits({ repo: 'r', ref: 'main', limit: 100 });
     expect(commits).toHaveLength(20);
@@ -82,9 +90,13 @@ describe.each(['memory', 'disk'] as const)('the service on the %s store', (kind)
   it('refuses a branch pointing at a non-commit and refs at missing objects', async () => {
     const { client, close } = await setup({}, kind);
     const { hash } = await client.storeBlob({ repo: 'r', content: text('b') });
-    await expect(client.updateRef({ repo: 'r', name: 'refs/heads/b', newHash: hash, expectedOldHash: '' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(client.updateRef({ repo: 'r', name: 'refs/heads/b', newHash: hash, expectedOldHash: '' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     await client.updateRef({ repo: 'r', name: 'refs/tags/blob', newHash: hash, expectedOldHash: '' });
-    await expect(client.updateRef({ repo: 'r', name: 'refs/tags/x', newHash: '1'.repeat(40), expectedOldHash: '' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(client.updateRef({ repo: 'r', name: 'refs/tags/x', newHash: '1'.repeat(40), expectedOldHash: '' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await close();
   });
 
@@ -103,9 +115,17 @@ describe('the service on a bounded memory store', () => {
   it('answers resource_exhausted past the memory limit and keeps what it had', async () => {
     const { client, close } = await setup({ store: createMemoryStore({ memoryLimit: 64 * 1024 }) });
     const kept = await client.storeBlob({ repo: 'r', content: text('kept') });
-    await expect(client.storeBlob({ repo: 'r', content: new Uint8Array(100 * 1024) })).rejects.toMatchObject({ code: 'resource_exhausted' });
+    await expect(client.storeBlob({ repo: 'r', content: new Uint8Array(100 * 1024) })).rejects.toMatchObject({
+      code: 'resource_exhausted',
+    });
     await expect(
-      client.commit({ repo: 'r', branch: 'main', message: 'big', author: ada, changes: [{ path: 'big', content: new Uint8Array(100 * 1024) }] }),
+      client.commit({
+        repo: 'r',
+        branch: 'main',
+        message: 'big',
+        author: ada,
+        changes: [{ path: 'big', content: new Uint8Array(100 * 1024) }],
+      }),
     ).rejects.toMatchObject({ code: 'resource_exhausted' });
     expect((await client.listRefs({ repo: 'r' })).refs).toEqual([]);
     expect((await client.getBlob({ repo: 'r', hash: kept.hash })).size).toBe(4);

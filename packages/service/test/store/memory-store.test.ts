@@ -38,44 +38,47 @@ describe('memory store', () => {
   it.each([
     ['declared', 30 * 1024 * 1024],
     ['unknown', undefined],
-  ] as const)('reserves the memory of concurrent uploads (%s size): 8 of 30 MiB under a 32 MiB limit, one at a time', async (_label, declaredSize) => {
-    const MiB = 1024 * 1024;
-    const store = createMemoryStore({ memoryLimit: 32 * MiB });
-    await store.createRepository(record('r'));
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    // Each upload sends 30 MiB in 1 MiB chunks, its last chunk only once the gate opens: all 8
-    // are under way at once.
-    async function* upload(seed: number) {
-      for (let chunk = 0; chunk < 30; chunk++) {
-        if (chunk === 29) await gate;
-        yield new Uint8Array(MiB).fill(seed);
+  ] as const)(
+    'reserves the memory of concurrent uploads (%s size): 8 of 30 MiB under a 32 MiB limit, one at a time',
+    async (_label, declaredSize) => {
+      const MiB = 1024 * 1024;
+      const store = createMemoryStore({ memoryLimit: 32 * MiB });
+      await store.createRepository(record('r'));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // Each upload sends 30 MiB in 1 MiB chunks, its last chunk only once the gate opens: all 8
+      // are under way at once.
+      async function* upload(seed: number) {
+        for (let chunk = 0; chunk < 30; chunk++) {
+          if (chunk === 29) await gate;
+          yield new Uint8Array(MiB).fill(seed);
+        }
       }
-    }
-    let refused = 0;
-    const uploads = Array.from({ length: 8 }, (_, seed) =>
-      store.writeBlob('r', upload(seed), declaredSize).catch((error: unknown) => {
-        refused++;
-        expect(error).toMatchObject({ code: 'resource_exhausted' });
-        return undefined;
-      }),
-    );
-    // Refused while all are under way: the memory they would need is not there. (Checked only,
-    // not reserved, all 8 got past the check and held 240 MiB until the gate opened.)
-    for (let wait = 0; wait < 200 && refused < 7; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(refused).toBeGreaterThanOrEqual(7);
-    release();
-    const written = (await Promise.all(uploads)).filter((one) => one !== undefined);
-    expect(written.length).toBeLessThanOrEqual(1);
-    expect(store.usage().bytes).toBeLessThanOrEqual(32 * MiB);
-    // What the refused uploads held is given back: once the kept blob is deleted, 30 MiB fit again.
-    await store.deleteRepository('r');
-    await store.createRepository(record('r'));
-    async function* again() {
-      for (let chunk = 0; chunk < 30; chunk++) yield new Uint8Array(MiB);
-    }
-    await expect(store.writeBlob('r', again(), declaredSize)).resolves.toMatchObject({ size: 30 * MiB });
-  });
+      let refused = 0;
+      const uploads = Array.from({ length: 8 }, (_, seed) =>
+        store.writeBlob('r', upload(seed), declaredSize).catch((error: unknown) => {
+          refused++;
+          expect(error).toMatchObject({ code: 'resource_exhausted' });
+          return undefined;
+        }),
+      );
+      // Refused while all are under way: the memory they would need is not there. (Checked only,
+      // not reserved, all 8 got past the check and held 240 MiB until the gate opened.)
+      for (let wait = 0; wait < 200 && refused < 7; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(refused).toBeGreaterThanOrEqual(7);
+      release();
+      const written = (await Promise.all(uploads)).filter((one) => one !== undefined);
+      expect(written.length).toBeLessThanOrEqual(1);
+      expect(store.usage().bytes).toBeLessThanOrEqual(32 * MiB);
+      // What the refused uploads held is given back: once the kept blob is deleted, 30 MiB fit again.
+      await store.deleteRepository('r');
+      await store.createRepository(record('r'));
+      async function* again() {
+        for (let chunk = 0; chunk < 30; chunk++) yield new Uint8Array(MiB);
+      }
+      await expect(store.writeBlob('r', again(), declaredSize)).resolves.toMatchObject({ size: 30 * MiB });
+    },
+  );
 
   it('streams a blob in, checking a declared size, and out from an offset', async () => {
     const store = createMemoryStore();

@@ -73,7 +73,9 @@ describe('checkRefName', () => {
 
   it.each([...invalidForGit, ...invalidHere, 'refs/heads/a\0b', 'refs/heads/\uD800'])('refuses %j', (name) => {
     expect(isValidRefName(name)).toBe(false);
-    expect(() => checkRefName(name)).toThrow(expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining('ref name') }));
+    expect(() => checkRefName(name)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining('ref name') }),
+    );
   });
 });
 
@@ -110,10 +112,18 @@ describe('branchRefName', () => {
     expect(branchRefName(branch)).toBe(expected);
   });
 
-  it.each(['', 'HEAD', 'refs/tags/v1', 'refs/remotes/o/x', 'refs/heads/', '../../config', 'refs/heads/../../config', 'a..b', '-x', 'x.lock'])(
-    'refuses %j',
-    (branch) => {
-      expect(() => branchRefName(branch)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    },
-  );
+  it.each([
+    '',
+    'HEAD',
+    'refs/tags/v1',
+    'refs/remotes/o/x',
+    'refs/heads/',
+    '../../config',
+    'refs/heads/../../config',
+    'a..b',
+    '-x',
+    'x.lock',
+  ])('refuses %j', (branch) => {
+    expect(() => branchRefName(branch)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+  });
 });

@@ -7,8 +7,24 @@ describe('checkRepoName', () => {
   });
 
   it.each([
-    '', '.', '..', '.hidden', '-rf', '../x', 'a/b', 'a\\b', '/abs', 'a b', 'a\0b', 'a\nb', 'é', 'repo😀', 'a:b', 'a*',
-    'r'.repeat(101), 'x'.repeat(200),
+    '',
+    '.',
+    '..',
+    '.hidden',
+    '-rf',
+    '../x',
+    'a/b',
+    'a\\b',
+    '/abs',
+    'a b',
+    'a\0b',
+    'a\nb',
+    'é',
+    'repo😀',
+    'a:b',
+    'a*',
+    'r'.repeat(101),
+    'x'.repeat(200),
   ])('refuses %j with invalid_argument', (name) => {
     expect(() => checkRepoName(name)).toThrow(
       expect.objectContaining({ code: 'invalid_argument', message: expect.stringContaining('repository name') }),

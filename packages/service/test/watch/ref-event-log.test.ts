@@ -69,7 +69,9 @@ describe('RefEventLog', () => {
     expect((await resumed.next()).value).toMatchObject({ seq: 5_003, newHash: '3' });
     // Numbers below the store's first kept change, as from before a restart in memory, are out of range.
     await expect(log.watch('', 4_000, undefined).next()).rejects.toMatchObject({ code: 'out_of_range' });
-    await expect(new RefEventLog({ start: { lastSeq: 9, recent: [] } }).watch('', 3, undefined).next()).rejects.toMatchObject({ code: 'out_of_range' });
+    await expect(new RefEventLog({ start: { lastSeq: 9, recent: [] } }).watch('', 3, undefined).next()).rejects.toMatchObject({
+      code: 'out_of_range',
+    });
     log.close();
   });
 

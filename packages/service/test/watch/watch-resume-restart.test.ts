@@ -38,7 +38,13 @@ async function dataDir(): Promise<string> {
 
 /** Moves `refs/heads/main` to a new commit and returns the new hash. */
 async function move(client: GovcClient, message: string): Promise<string> {
-  const { hash } = await client.commit({ repo: 'r', branch: 'main', message, author: { name: 'Ada', email: 'ada@example.com' }, changes: [{ path: 'f', content: new TextEncoder().encode(message) }] });
+  const { hash } = await client.commit({
+    repo: 'r',
+    branch: 'main',
+    message,
+    author: { name: 'Ada', email: 'ada@example.com' },
+    changes: [{ path: 'f', content: new TextEncoder().encode(message) }],
+  });
   return hash;
 }
 

@@ -90,8 +90,7 @@ export function createHttpBinding(handler: ServiceHandler | AnyHandler, options:
       if (!exchange.responded) {
         if (error instanceof MethodNotAllowed) respondError(exchange, error, { allow: error.allow }, 405);
         else respondError(exchange, error);
-      }
-      else exchange.end();
+      } else exchange.end();
     }
     resolved.observer?.({
       protocol: 'http',

@@ -12,7 +12,12 @@ export function pushbackHeaders(error: GovcError): Record<string, string> {
 }
 
 /** Answers with the error's HTTP status and `{code, message}` as JSON (whatever the request's codec). */
-export function respondError(exchange: Exchange, error: GovcError, extraHeaders: Record<string, string> = {}, status = httpStatusOf[error.code]): void {
+export function respondError(
+  exchange: Exchange,
+  error: GovcError,
+  extraHeaders: Record<string, string> = {},
+  status = httpStatusOf[error.code],
+): void {
   const body = encoder.encode(JSON.stringify(error.toJSON()));
   exchange.respond(status, {
     'content-type': 'application/json',

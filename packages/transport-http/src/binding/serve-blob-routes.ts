@@ -58,7 +58,13 @@ export function parseRange(value: string | undefined, size: number): [number, nu
  * client reads, with the hash as a strong ETag, immutable caching (`private` with
  * `privateCache`), and single byte ranges.
  */
-export async function serveBlobDownload(exchange: Exchange, repo: string, hash: string, download: DownloadFn, privateCache: boolean): Promise<void> {
+export async function serveBlobDownload(
+  exchange: Exchange,
+  repo: string,
+  hash: string,
+  download: DownloadFn,
+  privateCache: boolean,
+): Promise<void> {
   const etag = `"${hash}"`;
   // Behind auth a shared cache must neither serve one caller's blob to another nor drop the
   // header that decides: `private`, and `Vary: Authorization` for any cache in between.

@@ -18,7 +18,12 @@ export function describeBinding(methods: Iterable<AnyMethod>): Uint8Array {
   const described = new Map(service.methods.map((method) => [method.name as string, method]));
   const served: ServedMethod[] = [];
   for (const method of methods) {
-    const description = described.get(method.name) ?? { name: method.name, kind: method.kind, input: method.input.typeName, output: method.output.typeName };
+    const description = described.get(method.name) ?? {
+      name: method.name,
+      kind: method.kind,
+      input: method.input.typeName,
+      output: method.output.typeName,
+    };
     served.push({ ...description, path: `${methodPathPrefix}${method.name}` } as ServedMethod);
   }
   const body = {

@@ -11,7 +11,13 @@ import { respondError } from './respond-error.js';
 type StreamFn = (request: unknown, context: HandlerContext) => unknown;
 
 /** The request's messages, decoded envelope by envelope as the handler pulls them. */
-async function* requestMessages(exchange: Exchange, method: AnyMethod, codec: Codec, options: ResolvedHttpBindingOptions, scope: CallScope): AsyncGenerator<unknown> {
+async function* requestMessages(
+  exchange: Exchange,
+  method: AnyMethod,
+  codec: Codec,
+  options: ResolvedHttpBindingOptions,
+  scope: CallScope,
+): AsyncGenerator<unknown> {
   const reader = new EnvelopeReader(options.maxMessageBytes);
   const iterator = exchange.body[Symbol.asyncIterator]();
   for (;;) {
@@ -19,8 +25,12 @@ async function* requestMessages(exchange: Exchange, method: AnyMethod, codec: Co
     const envelopes = next.done ? (reader.end(), []) : reader.push(next.value);
     for (const envelope of envelopes) {
       if (envelope.flags & envelopeFlags.endStream) throw new GovcError('invalid_argument', 'a request carries no end-of-stream envelope');
-      if (envelope.flags & ~envelopeFlags.compressed) throw new GovcError('invalid_argument', `unknown envelope flags 0x${envelope.flags.toString(16)}`);
-      const payload = envelope.flags & envelopeFlags.compressed ? await gzipCompression.decompress(envelope.payload, options.maxInflatedBytes) : envelope.payload;
+      if (envelope.flags & ~envelopeFlags.compressed)
+        throw new GovcError('invalid_argument', `unknown envelope flags 0x${envelope.flags.toString(16)}`);
+      const payload =
+        envelope.flags & envelopeFlags.compressed
+          ? await gzipCompression.decompress(envelope.payload, options.maxInflatedBytes)
+          : envelope.payload;
       yield codec.decode(method.input, payload);
     }
     if (next.done) return;

@@ -70,11 +70,14 @@ export class CallLimit {
 
   #arm(deadline: number): void {
     const delay = Math.min(maxTimerMs, deadline - Date.now());
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (Date.now() < deadline) this.#arm(deadline);
-      else this.#end(new GovcError('deadline_exceeded', 'deadline exceeded'));
-    }, Math.max(0, delay));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (Date.now() < deadline) this.#arm(deadline);
+        else this.#end(new GovcError('deadline_exceeded', 'deadline exceeded'));
+      },
+      Math.max(0, delay),
+    );
   }
 
   #end(error: GovcError): void {

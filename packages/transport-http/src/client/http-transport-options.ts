@@ -139,7 +139,8 @@ function parseBaseUrl(baseUrl: string): URL {
     throw new TypeError(`baseUrl is not a URL: ${JSON.stringify(baseUrl)}`, { cause: error });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`baseUrl must be http: or https:, got ${url.protocol}`);
-  if (url.search || url.hash || url.username || url.password) throw new TypeError('baseUrl must not carry a query, fragment or credentials');
+  if (url.search || url.hash || url.username || url.password)
+    throw new TypeError('baseUrl must not carry a query, fragment or credentials');
   return url;
 }
 
@@ -150,7 +151,8 @@ export function resolveHttpTransportOptions(options: HttpTransportOptions): Reso
     throw new TypeError(`httpVersion must be '1.1' or '2', got ${String(options.httpVersion)}`);
   }
   const compression = options.compression ?? 'none';
-  if (compression !== 'gzip' && compression !== 'none') throw new TypeError(`compression must be 'gzip' or 'none', got ${String(compression)}`);
+  if (compression !== 'gzip' && compression !== 'none')
+    throw new TypeError(`compression must be 'gzip' or 'none', got ${String(compression)}`);
   const secure = url.protocol === 'https:';
   const h2 = options.h2 ?? {};
   const ca = options.tls?.ca;

@@ -5,7 +5,11 @@ import type { ResolvedHttpTransportOptions } from './http-transport-options.js';
 function ignore(): void {}
 
 /** One request message as an envelope (README "Streaming methods"), gzip-compressed (flags `0x01`) over the threshold when compression is on. */
-export async function messageEnvelope(options: ResolvedHttpTransportOptions, type: MessageDescriptor, message: unknown): Promise<Uint8Array> {
+export async function messageEnvelope(
+  options: ResolvedHttpTransportOptions,
+  type: MessageDescriptor,
+  message: unknown,
+): Promise<Uint8Array> {
   const payload = options.codec.encode(type, message);
   const compression = options.compression;
   if (compression && payload.byteLength > options.compressionThreshold) {

@@ -29,7 +29,12 @@ interface StreamEnd {
  * thrown; a body that ends without one is `unavailable`; a non-200 response is the error its body
  * names. A consumer that stops early, an abort or the deadline resets the request.
  */
-async function* streamExchange(runtime: HttpCallRuntime, method: AnyMethod, makeBody: BodyMaker, call: CallOptions | undefined): AsyncGenerator<unknown> {
+async function* streamExchange(
+  runtime: HttpCallRuntime,
+  method: AnyMethod,
+  makeBody: BodyMaker,
+  call: CallOptions | undefined,
+): AsyncGenerator<unknown> {
   const limit = CallLimit.open(call);
   let envelopes: RequestEnvelopes | undefined;
   let response: WireResponse | undefined;
@@ -56,8 +61,10 @@ async function* streamExchange(runtime: HttpCallRuntime, method: AnyMethod, make
     for await (const chunk of response.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
       for (const envelope of reader.push(chunk)) {
         if (end) throw new GovcError('internal', 'response data after the end-of-stream message');
-        if (envelope.flags & ~knownResponseFlags) throw new GovcError('internal', `unknown response envelope flags 0x${envelope.flags.toString(16)}`);
-        const payload = envelope.flags & envelopeFlags.compressed ? await inflateResponse(envelope.payload, options.maxMessageBytes) : envelope.payload;
+        if (envelope.flags & ~knownResponseFlags)
+          throw new GovcError('internal', `unknown response envelope flags 0x${envelope.flags.toString(16)}`);
+        const payload =
+          envelope.flags & envelopeFlags.compressed ? await inflateResponse(envelope.payload, options.maxMessageBytes) : envelope.payload;
         if (envelope.flags & envelopeFlags.endStream) {
           // Read on to the body's end, so an HTTP/1.1 connection stays reusable.
           end = { error: decodeEndStream(payload) };
@@ -85,21 +92,46 @@ async function* streamExchange(runtime: HttpCallRuntime, method: AnyMethod, make
 }
 
 /** A server-streaming call: exactly one request envelope, then the response's messages. */
-export function serverStreamCall(runtime: HttpCallRuntime, method: AnyMethod, request: unknown, call: CallOptions | undefined): AsyncIterable<unknown> {
-  return streamExchange(runtime, method, function oneEnvelope({ options }) {
-    return messageEnvelope(options, method.input, request);
-  }, call);
+export function serverStreamCall(
+  runtime: HttpCallRuntime,
+  method: AnyMethod,
+  request: unknown,
+  call: CallOptions | undefined,
+): AsyncIterable<unknown> {
+  return streamExchange(
+    runtime,
+    method,
+    function oneEnvelope({ options }) {
+      return messageEnvelope(options, method.input, request);
+    },
+    call,
+  );
 }
 
 /** A bidi call: the caller's messages stream out while the response's stream in. */
-export function bidiCall(runtime: HttpCallRuntime, method: AnyMethod, requests: AsyncIterable<unknown>, call: CallOptions | undefined): AsyncIterable<unknown> {
-  return streamExchange(runtime, method, function callerEnvelopes({ options }) {
-    return new RequestEnvelopes(requests, method.input, options);
-  }, call);
+export function bidiCall(
+  runtime: HttpCallRuntime,
+  method: AnyMethod,
+  requests: AsyncIterable<unknown>,
+  call: CallOptions | undefined,
+): AsyncIterable<unknown> {
+  return streamExchange(
+    runtime,
+    method,
+    function callerEnvelopes({ options }) {
+      return new RequestEnvelopes(requests, method.input, options);
+    },
+    call,
+  );
 }
 
 /** A client-streaming call: the caller's messages stream out; the response is exactly one message. */
-export async function clientStreamCall(runtime: HttpCallRuntime, method: AnyMethod, requests: AsyncIterable<unknown>, call: CallOptions | undefined): Promise<unknown> {
+export async function clientStreamCall(
+  runtime: HttpCallRuntime,
+  method: AnyMethod,
+  requests: AsyncIterable<unknown>,
+  call: CallOptions | undefined,
+): Promise<unknown> {
   let reply: unknown;
   let count = 0;
   for await (const message of bidiCall(runtime, method, requests, call)) {

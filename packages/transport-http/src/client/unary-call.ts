@@ -14,7 +14,12 @@ import { errorFromRuntime } from './runtime-errors.js';
  * when gzip), anything else is the error its body names. A call past its deadline or aborted by
  * its caller is `deadline_exceeded` / `canceled`, whatever the wire said meanwhile.
  */
-export async function unaryCall(runtime: HttpCallRuntime, method: AnyMethod, request: unknown, call: CallOptions | undefined): Promise<unknown> {
+export async function unaryCall(
+  runtime: HttpCallRuntime,
+  method: AnyMethod,
+  request: unknown,
+  call: CallOptions | undefined,
+): Promise<unknown> {
   const limit = CallLimit.open(call);
   runtime.calls.start();
   try {
@@ -39,7 +44,8 @@ export async function unaryCall(runtime: HttpCallRuntime, method: AnyMethod, req
     let bytes = await readResponseBody(response, options.maxMessageBytes);
     const encoding = headerValue(response.headers, 'content-encoding');
     if (encoding === gzipCompression.name) bytes = await inflateResponse(bytes, options.maxMessageBytes);
-    else if (encoding !== undefined && encoding !== 'identity') throw new GovcError('internal', `unexpected response content-encoding ${encoding}`);
+    else if (encoding !== undefined && encoding !== 'identity')
+      throw new GovcError('internal', `unexpected response content-encoding ${encoding}`);
     return decodeResponse(responseCodec, method.output, bytes);
   } catch (error) {
     throw limit?.error ?? errorFromRuntime(error);

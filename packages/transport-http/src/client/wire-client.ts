@@ -46,4 +46,3 @@ export interface WireClient {
   /** Lets in-flight requests finish, then closes every connection. */
   close(): Promise<void>;
 }
-

@@ -25,14 +25,20 @@ describe('GET /v1', () => {
     const upload = description.methods.find((method) => method.name === 'UploadBlob')!;
     expect(upload).toMatchObject({ kind: 'client_stream', path: '/v1/UploadBlob', input: 'govc.v1.UploadBlobChunk' });
     expect(upload.summary).toMatch(/stream/);
-    expect(description.messages.find((message) => message.typeName === 'govc.v1.CommitRequest')?.fields.map((field) => field.name)).toContain('expectedHead');
+    expect(
+      description.messages.find((message) => message.typeName === 'govc.v1.CommitRequest')?.fields.map((field) => field.name),
+    ).toContain('expectedHead');
 
     const session = connect(server.http2Url);
     try {
       const body = await new Promise<string>((resolve, reject) => {
         const stream = session.request({ ':method': 'GET', ':path': '/v1' });
         let text = '';
-        stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+        stream
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve(text))
+          .on('error', reject);
       });
       expect(JSON.parse(body)).toEqual(description);
     } finally {

@@ -26,7 +26,10 @@ describe.each(['1.1', '2'] as const)('a client stream refused before it was sent
       yield { data: new TextEncoder().encode('abc') };
       yield { data: new TextEncoder().encode('def') };
     }
-    await expect(client.uploadBlob(upload())).rejects.toMatchObject({ code: 'permission_denied', message: expect.stringContaining('not you') });
+    await expect(client.uploadBlob(upload())).rejects.toMatchObject({
+      code: 'permission_denied',
+      message: expect.stringContaining('not you'),
+    });
     // Still usable, then closes without waiting out anything.
     expect((await client.health({})).status).toBe('SERVING');
     const started = Date.now();

@@ -7,7 +7,10 @@ import { http2Exchange } from '../../src/binding/exchange-http2.js';
  * An h2c server whose every stream is an exchange answering `body`, counting the aborts it
  * hears; `endAfter` false leaves every response open after its body, as a stream in progress.
  */
-async function exchangeServer(body: Uint8Array, endAfter = true): Promise<{ server: Http2Server; url: string; aborts: () => number; closed: () => number }> {
+async function exchangeServer(
+  body: Uint8Array,
+  endAfter = true,
+): Promise<{ server: Http2Server; url: string; aborts: () => number; closed: () => number }> {
   let aborts = 0;
   let closed = 0;
   const server = createServer();

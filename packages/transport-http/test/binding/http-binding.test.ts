@@ -20,7 +20,12 @@ async function post(path: string, body: BodyInit, headers: Record<string, string
 
 beforeAll(async () => {
   const service = createGovcService();
-  server = await serveBinding(createHttpBinding(withFaults(service as unknown as AnyHandler, faults), { maxMessageBytes: 1024 * 1024, maxInflatedBytes: 2 * 1024 * 1024 }));
+  server = await serveBinding(
+    createHttpBinding(withFaults(service as unknown as AnyHandler, faults), {
+      maxMessageBytes: 1024 * 1024,
+      maxInflatedBytes: 2 * 1024 * 1024,
+    }),
+  );
   await post('/v1/CreateRepository', JSON.stringify({ repo: 'r' }));
   await post('/v1/repos/r/blobs', 'hello\n', { 'content-type': 'application/octet-stream' });
 });
@@ -129,7 +134,10 @@ describe('plain HTTP binding: streams over HTTP/2', () => {
       const envelopes = [];
       for await (const chunk of stream) envelopes.push(...reader.push(chunk as Buffer));
       expect(envelopes.map((e) => e.flags)).toEqual([0, envelopeFlags.endStream]);
-      expect(JSON.parse(Buffer.from(envelopes[0]!.payload).toString())).toEqual({ data: Buffer.from('hello\n').toString('base64'), size: 6 });
+      expect(JSON.parse(Buffer.from(envelopes[0]!.payload).toString())).toEqual({
+        data: Buffer.from('hello\n').toString('base64'),
+        size: 6,
+      });
       expect(Buffer.from(envelopes[1]!.payload).toString()).toBe('{}');
     } finally {
       session.close();

@@ -26,10 +26,14 @@ describe('close() in a process with nothing else to do', () => {
     ['1.1', () => server.http1Url],
     ['2', () => server.http2Url],
   ] as const)('HTTP/%s: warmup, one call, close, and the process exits 0', async (version, url) => {
-    const { stdout } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/fixtures/close-after-call.ts', url(), version], {
-      cwd: packageDir,
-      timeout: 15_000,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'test/fixtures/close-after-call.ts', url(), version],
+      {
+        cwd: packageDir,
+        timeout: 15_000,
+      },
+    );
     expect(stdout).toBe('called: SERVING\nclosed\n');
   });
 });

@@ -45,7 +45,10 @@ function run(handler: TestHandler, exchange: TestExchange): void {
     .catch(() => undefined);
 }
 
-function waitDrain(emitter: { once(event: string, listener: () => void): unknown; off(event: string, listener: () => void): unknown }): Promise<void> {
+function waitDrain(emitter: {
+  once(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
+}): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       emitter.off('drain', done);

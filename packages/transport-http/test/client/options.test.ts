@@ -48,6 +48,8 @@ describe('resolveHttpTransportOptions', () => {
     expect(() => resolveHttpTransportOptions({ baseUrl: 'http://x/?q=1', httpVersion: '2' })).toThrow(TypeError);
     expect(() => resolveHttpTransportOptions({ baseUrl: 'http://x', httpVersion: '3' as '2' })).toThrow(TypeError);
     expect(() => resolveHttpTransportOptions({ baseUrl: 'http://x', httpVersion: '2', connections: 0 })).toThrow(RangeError);
-    expect(() => resolveHttpTransportOptions({ baseUrl: 'http://x', httpVersion: '2', h2: { windowBytes: { stream: 2 ** 31 } } })).toThrow(RangeError);
+    expect(() => resolveHttpTransportOptions({ baseUrl: 'http://x', httpVersion: '2', h2: { windowBytes: { stream: 2 ** 31 } } })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -92,7 +92,10 @@ describe.each(['1.1', '2'] as const)('streams over HTTP/%s', (httpVersion) => {
     });
     const transport = transportFor(server.url);
     const error = await failure(collect(transport.serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) })));
-    expect([error.code, error.rawMessage]).toEqual(['internal', `unknown response envelope flags 0x${(flags & ~envelopeFlags.compressed).toString(16)}`]);
+    expect([error.code, error.rawMessage]).toEqual([
+      'internal',
+      `unknown response envelope flags 0x${(flags & ~envelopeFlags.compressed).toString(16)}`,
+    ]);
     await transport.close();
   });
 
@@ -207,7 +210,9 @@ describe.each(['1.1', '2'] as const)('streams over HTTP/%s', (httpVersion) => {
     const windowBytes = 256 * 1024;
     const transport = transportFor(server.url, { h2: { windowBytes: { stream: windowBytes } } });
     const controller = new AbortController();
-    const stream = transport.serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) }, { signal: controller.signal })[Symbol.asyncIterator]();
+    const stream = transport
+      .serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) }, { signal: controller.signal })
+      [Symbol.asyncIterator]();
     await stream.next();
     await sleep(300);
     const bound = httpVersion === '2' ? windowBytes + 4 * chunk.byteLength : 16 * 1024 * 1024;
@@ -227,7 +232,9 @@ describe.each(['1.1', '2'] as const)('streams over HTTP/%s', (httpVersion) => {
     });
     const transport = transportFor(server.url);
     const controller = new AbortController();
-    const stream = transport.serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) }, { signal: controller.signal })[Symbol.asyncIterator]();
+    const stream = transport
+      .serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) }, { signal: controller.signal })
+      [Symbol.asyncIterator]();
     await stream.next();
     controller.abort();
     expect((await failure(stream.next())).code).toBe('canceled');
@@ -261,7 +268,9 @@ describe.each(['1.1', '2'] as const)('streams over HTTP/%s', (httpVersion) => {
     });
     const transport = transportFor(server.url);
     const started = Date.now();
-    const error = await failure(collect(transport.serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) }, { deadline: Date.now() + 100 })));
+    const error = await failure(
+      collect(transport.serverStream(DownloadBlob, { repo: 'r', hash: 'a'.repeat(40) }, { deadline: Date.now() + 100 })),
+    );
     expect(error.code).toBe('deadline_exceeded');
     expect(Date.now() - started).toBeLessThan(1000);
     await transport.close();

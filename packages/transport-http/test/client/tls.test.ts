@@ -11,7 +11,10 @@ const { Health } = govcMethods;
 const health = { status: 'SERVING', version: '1.2.3' };
 
 /** An HTTPS server on 127.0.0.1 answering Health, over HTTP/1.1 or (ALPN h2 only) HTTP/2. */
-async function startTlsServer(httpVersion: '1.1' | '2', certificate: TestCertificate): Promise<{ port: number; alpn: string[] } & AsyncDisposable> {
+async function startTlsServer(
+  httpVersion: '1.1' | '2',
+  certificate: TestCertificate,
+): Promise<{ port: number; alpn: string[] } & AsyncDisposable> {
   const alpn: string[] = [];
   const reply = msgpackCodec.encode(Health.output, health);
   const server =

@@ -67,7 +67,12 @@ describe.each(['1.1', '2'] as const)('unary over HTTP/%s', (httpVersion) => {
   it('maps error bodies to their code, falls back to the status, and passes govc-retry-after-ms on', async () => {
     const answers = [
       { status: 404, type: 'application/json', body: '{"code":"not_found","message":"no such repo"}', headers: {} },
-      { status: 429, type: 'application/json', body: '{"code":"resource_exhausted","message":"slow down"}', headers: { 'govc-retry-after-ms': '250' } },
+      {
+        status: 429,
+        type: 'application/json',
+        body: '{"code":"resource_exhausted","message":"slow down"}',
+        headers: { 'govc-retry-after-ms': '250' },
+      },
       { status: 502, type: 'text/html', body: '<h1>Bad gateway</h1>', headers: {} },
       { status: 400, type: 'application/json', body: '{"code":"no_such_code"}', headers: {} },
       { status: 500, type: 'application/json', body: '{"code":"not_found"', headers: {} },

@@ -15,7 +15,11 @@ export const batchCases: readonly ConformanceCase[] = [
         operations: [
           { id: 'a', method: 'StoreBlob', request: { content: text('one') } },
           { id: 'b', method: 'StoreBlob', request: { repo, content: text('two') } },
-          { id: 'c', method: 'Commit', request: { branch: 'main', message: 'm', author: ada, changes: [{ path: 'f', content: text('f') }] } },
+          {
+            id: 'c',
+            method: 'Commit',
+            request: { branch: 'main', message: 'm', author: ada, changes: [{ path: 'f', content: text('f') }] },
+          },
           { id: 'd', method: 'ListRefs', request: {} },
         ],
       });
@@ -53,13 +57,23 @@ export const batchCases: readonly ConformanceCase[] = [
     title: 'moves no ref when an atomic batch fails, and every other op reports aborted',
     async run(kit) {
       const repo = await kit.newRepo('batch-atomic');
-      const base = await kit.client.commit({ repo, branch: 'main', message: 'base', author: ada, changes: [{ path: 'f', content: text('0') }] });
+      const base = await kit.client.commit({
+        repo,
+        branch: 'main',
+        message: 'base',
+        author: ada,
+        changes: [{ path: 'f', content: text('0') }],
+      });
       const { results } = await kit.client.batchOperations({
         repo,
         atomic: true,
         operations: [
           { id: 'tag', method: 'UpdateRef', request: { name: 'refs/tags/t', newHash: base.hash, expectedOldHash: '' } },
-          { id: 'commit', method: 'Commit', request: { branch: 'main', message: 'x', author: ada, changes: [{ path: 'g', content: text('1') }] } },
+          {
+            id: 'commit',
+            method: 'Commit',
+            request: { branch: 'main', message: 'x', author: ada, changes: [{ path: 'g', content: text('1') }] },
+          },
           { id: 'bad', method: 'GetBlob', request: { hash: 'c'.repeat(40) } },
           { id: 'after', method: 'StoreBlob', request: { content: text('later') } },
         ],
@@ -82,10 +96,22 @@ export const batchCases: readonly ConformanceCase[] = [
         repo,
         atomic: true,
         operations: [
-          { id: 'c1', method: 'Commit', request: { branch: 'main', message: '1', author: ada, changes: [{ path: 'a', content: text('a') }] } },
-          { id: 'c2', method: 'Commit', request: { branch: 'main', message: '2', author: ada, changes: [{ path: 'b', content: text('b') }] } },
+          {
+            id: 'c1',
+            method: 'Commit',
+            request: { branch: 'main', message: '1', author: ada, changes: [{ path: 'a', content: text('a') }] },
+          },
+          {
+            id: 'c2',
+            method: 'Commit',
+            request: { branch: 'main', message: '2', author: ada, changes: [{ path: 'b', content: text('b') }] },
+          },
           { id: 'read', method: 'ReadFile', request: { ref: 'main', path: 'a' } },
-          { id: 'dev', method: 'Commit', request: { branch: 'dev', message: 'd', author: ada, changes: [{ path: 'd', content: text('d') }] } },
+          {
+            id: 'dev',
+            method: 'Commit',
+            request: { branch: 'dev', message: 'd', author: ada, changes: [{ path: 'd', content: text('d') }] },
+          },
         ],
       });
       expect(results.every((r) => r.ok)).toBe(true);
@@ -104,7 +130,10 @@ export const batchCases: readonly ConformanceCase[] = [
       const repo = await kit.newRepo('batch-limits');
       const operations = Array.from({ length: 1001 }, (_, i) => ({ id: String(i), method: 'ListRefs', request: {} }));
       await expectCode(kit.client.batchOperations({ repo, operations }), 'invalid_argument');
-      await expectCode(kit.client.batchOperations({ repo, operations: [{ id: 'x', method: 'DeleteRepository', request: {} }] }), 'invalid_argument');
+      await expectCode(
+        kit.client.batchOperations({ repo, operations: [{ id: 'x', method: 'DeleteRepository', request: {} }] }),
+        'invalid_argument',
+      );
     },
   },
   {

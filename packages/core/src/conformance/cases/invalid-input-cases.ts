@@ -8,15 +8,18 @@ const badRepoNames = ['../x', '', 'a'.repeat(200), 'a\u0000b', 'ünïcode', '.hi
 
 /** Bad input gets `invalid_argument` (or `unimplemented`) and changes nothing. */
 export const invalidInputCases: readonly ConformanceCase[] = [
-  ...badRepoNames.map((name, index) => ({
-    id: `invalid/repo-name-${index + 1}`,
-    title: `refuses repository name ${JSON.stringify(name).slice(0, 30)}`,
-    async run(kit) {
-      const before = (await kit.client.listRepositories({})).repos.length;
-      await expectCode(kit.client.createRepository({ repo: name }), 'invalid_argument');
-      expect((await kit.client.listRepositories({})).repos.length).toBe(before);
-    },
-  }) satisfies ConformanceCase),
+  ...badRepoNames.map(
+    (name, index) =>
+      ({
+        id: `invalid/repo-name-${index + 1}`,
+        title: `refuses repository name ${JSON.stringify(name).slice(0, 30)}`,
+        async run(kit) {
+          const before = (await kit.client.listRepositories({})).repos.length;
+          await expectCode(kit.client.createRepository({ repo: name }), 'invalid_argument');
+          expect((await kit.client.listRepositories({})).repos.length).toBe(before);
+        },
+      }) satisfies ConformanceCase,
+  ),
   {
     id: 'invalid/wrong-types',
     title: 'refuses wrong types and missing fields',
@@ -35,7 +38,13 @@ export const invalidInputCases: readonly ConformanceCase[] = [
     title: 'refuses bad refs, paths and hashes, changing nothing',
     async run(kit) {
       const repo = await kit.newRepo('bad-names');
-      const base = await kit.client.commit({ repo, branch: 'main', message: 'b', author: ada, changes: [{ path: 'f', content: text('f') }] });
+      const base = await kit.client.commit({
+        repo,
+        branch: 'main',
+        message: 'b',
+        author: ada,
+        changes: [{ path: 'f', content: text('f') }],
+      });
       const refsBefore = await kit.client.listRefs({ repo });
       for (const name of ['refs/heads/../../config', 'HEAD', 'refs/heads/a.lock', 'refs/heads/', 'main', 'refs/heads/a..b']) {
         await expectCode(kit.client.updateRef({ repo, name, newHash: base.hash, expectedOldHash: '' }), 'invalid_argument');

@@ -15,7 +15,13 @@ export const retryCases: readonly ConformanceCase[] = [
       const lost = kit.faults.stats.lost;
       kit.faults.loseNextResponses(1, { method: 'Commit' });
       const client = kit.clientWith([fastRetry()]);
-      const result = await client.commit({ repo, branch: 'main', message: 'once', author: ada, changes: [{ path: 'f', content: text('1') }] });
+      const result = await client.commit({
+        repo,
+        branch: 'main',
+        message: 'once',
+        author: ada,
+        changes: [{ path: 'f', content: text('1') }],
+      });
       expect(kit.faults.stats.lost).toBe(lost + 1);
       const { commits } = await kit.client.listCommits({ repo, ref: 'main' });
       expect(commits.map((c) => c.hash)).toEqual([result.hash]);

@@ -100,7 +100,13 @@ export const unaryCases: readonly ConformanceCase[] = [
       expect(deep.entries.map((e) => e.path)).toEqual(['src/lib', 'src/lib/x.ts']);
       expect(deep.entries[1]?.size).toBe(11);
 
-      const removed = await kit.client.commit({ repo, branch: 'main', message: 'rm', author: ada, changes: [{ path: 'src/lib/x.ts', delete: true }] });
+      const removed = await kit.client.commit({
+        repo,
+        branch: 'main',
+        message: 'rm',
+        author: ada,
+        changes: [{ path: 'src/lib/x.ts', delete: true }],
+      });
       const afterRemove = await kit.client.listTree({ repo, ref: removed.hash });
       expect(afterRemove.entries.map((e) => e.path)).toEqual(['a.txt', 'bin']);
 
@@ -116,7 +122,13 @@ export const unaryCases: readonly ConformanceCase[] = [
       const repo = await kit.newRepo('log');
       const hashes: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const c = await kit.client.commit({ repo, branch: 'main', message: `c${i}`, author: ada, changes: [{ path: 'n', content: text(String(i)) }] });
+        const c = await kit.client.commit({
+          repo,
+          branch: 'main',
+          message: `c${i}`,
+          author: ada,
+          changes: [{ path: 'n', content: text(String(i)) }],
+        });
         hashes.unshift(c.hash);
       }
       const page1 = await kit.client.listCommits({ repo, ref: 'main', limit: 2 });
@@ -133,11 +145,29 @@ export const unaryCases: readonly ConformanceCase[] = [
     title: 'moves refs by compare-and-swap and makes merges',
     async run(kit) {
       const repo = await kit.newRepo('refs');
-      const base = await kit.client.commit({ repo, branch: 'main', message: 'base', author: ada, changes: [{ path: 'f', content: text('0') }] });
+      const base = await kit.client.commit({
+        repo,
+        branch: 'main',
+        message: 'base',
+        author: ada,
+        changes: [{ path: 'f', content: text('0') }],
+      });
       await kit.client.updateRef({ repo, name: 'refs/heads/topic', newHash: base.hash, expectedOldHash: '' });
       await expectCode(kit.client.updateRef({ repo, name: 'refs/heads/topic', newHash: base.hash, expectedOldHash: '' }), 'aborted');
-      const topic = await kit.client.commit({ repo, branch: 'topic', message: 't', author: ada, changes: [{ path: 't', content: text('t') }] });
-      const main = await kit.client.commit({ repo, branch: 'main', message: 'm', author: ada, changes: [{ path: 'm', content: text('m') }] });
+      const topic = await kit.client.commit({
+        repo,
+        branch: 'topic',
+        message: 't',
+        author: ada,
+        changes: [{ path: 't', content: text('t') }],
+      });
+      const main = await kit.client.commit({
+        repo,
+        branch: 'main',
+        message: 'm',
+        author: ada,
+        changes: [{ path: 'm', content: text('m') }],
+      });
       const merge = await kit.client.commit({
         repo,
         branch: 'main',

@@ -138,7 +138,8 @@ async function install(dir: string, path: string): Promise<Server | undefined> {
 async function removeDead(dir: string, path: string, depth: number): Promise<void> {
   const seen = await identity(path);
   if (seen === undefined) return;
-  if (depth > maxGuardDepth) throw new GovcError('failed_precondition', `could not take over the stale lock ${path}: its takeover guards nest too deep`);
+  if (depth > maxGuardDepth)
+    throw new GovcError('failed_precondition', `could not take over the stale lock ${path}: its takeover guards nest too deep`);
   const guardPath = join(dir, `${lockName}.takeover-${seen.ino}`);
   const guard = await install(dir, guardPath);
   if (guard === undefined) {
@@ -188,7 +189,7 @@ function heldLock(path: string, server: Server, ino: bigint | undefined): DataDi
 
 async function acquireSocketFile(dataDir: string, dir: string): Promise<DataDirLock> {
   const path = join(dir, lockName);
-  for (const deadline = Date.now() + acquireDeadlineMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + acquireDeadlineMs; Date.now() < deadline;) {
     const server = await install(dir, path);
     if (server !== undefined) {
       const lock = heldLock(path, server, (await identity(path))?.ino);
@@ -199,14 +200,17 @@ async function acquireSocketFile(dataDir: string, dir: string): Promise<DataDirL
     if (holder.state === 'live') throw inUse(dataDir, path, holder.pid);
     if (holder.state === 'dead') await removeDead(dir, path, 0);
   }
-  throw new GovcError('failed_precondition', `could not take the lock ${path} within ${acquireDeadlineMs / 1000} s: other processes keep taking it over`);
+  throw new GovcError(
+    'failed_precondition',
+    `could not take the lock ${path} within ${acquireDeadlineMs / 1000} s: other processes keep taking it over`,
+  );
 }
 
 /** An abstract socket has no file: the kernel frees the name when its holder dies, so there is nothing to take over. */
 async function acquireAbstractSocket(dataDir: string, dir: string): Promise<DataDirLock> {
   const name = `govc-lock-${createHash('sha256').update(dir).digest('hex')}`;
   const path = `@${name}`;
-  for (const deadline = Date.now() + acquireDeadlineMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + acquireDeadlineMs; Date.now() < deadline;) {
     try {
       return heldLock(path, await listenAt(`\0${name}`), undefined);
     } catch (error) {
@@ -217,7 +221,10 @@ async function acquireAbstractSocket(dataDir: string, dir: string): Promise<Data
     // Bound but not listening yet: another process is taking it right now.
     await sleep(5 + Math.random() * 20);
   }
-  throw new GovcError('failed_precondition', `could not take the lock ${path} within ${acquireDeadlineMs / 1000} s: other processes keep taking it`);
+  throw new GovcError(
+    'failed_precondition',
+    `could not take the lock ${path} within ${acquireDeadlineMs / 1000} s: other processes keep taking it`,
+  );
 }
 
 /**

@@ -50,7 +50,12 @@ export async function* listObjectHashes(repo: DiskRepository): AsyncGenerator<st
 }
 
 /** Streams a blob into a loose file, durably; see `writeBlobStream`. */
-export function writeBlob(repo: DiskRepository, chunks: AsyncIterable<Uint8Array>, declaredSize: number | undefined, syncer: DirectorySyncer): Promise<WrittenBlob> {
+export function writeBlob(
+  repo: DiskRepository,
+  chunks: AsyncIterable<Uint8Array>,
+  declaredSize: number | undefined,
+  syncer: DirectorySyncer,
+): Promise<WrittenBlob> {
   return writeBlobStream(repo.objectDirs, chunks, declaredSize, syncer);
 }
 

@@ -53,7 +53,20 @@ export async function openDiskRepository(
   // logged again harmlessly rather than looked up once more per object. One write at a time:
   // a log write takes one sync, and the next group gathers meanwhile.
   const writes = createGroupCommit<NewObject>((objects) => log.append(objects), { maxFlushes: 1 });
-  return { record, dir, objectDirs, packed, log, writes, consolidator, journal, refs: state.refs, outcomes: state.outcomes, lastSeq: state.lastSeq, packedRefsBehind: false };
+  return {
+    record,
+    dir,
+    objectDirs,
+    packed,
+    log,
+    writes,
+    consolidator,
+    journal,
+    refs: state.refs,
+    outcomes: state.outcomes,
+    lastSeq: state.lastSeq,
+    packedRefsBehind: false,
+  };
 }
 
 /**

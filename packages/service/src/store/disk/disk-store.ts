@@ -99,7 +99,9 @@ export class DiskStore implements Storage {
   }
 
   writeBlob(name: string, chunks: AsyncIterable<Uint8Array>, declaredSize: number | undefined): Promise<WrittenBlob> {
-    return this.#waitedForByClose(this.#onRepository(name, `writing a blob to ${name}`, (repo) => writeBlob(repo, chunks, declaredSize, this.#syncer)));
+    return this.#waitedForByClose(
+      this.#onRepository(name, `writing a blob to ${name}`, (repo) => writeBlob(repo, chunks, declaredSize, this.#syncer)),
+    );
   }
 
   async *readBlob(name: string, hash: string, offset: number, chunkSize: number): AsyncGenerator<Uint8Array> {
@@ -141,7 +143,8 @@ export class DiskStore implements Storage {
   async #createRepository(record: RepositoryRecord, outcomes: readonly OutcomeRecord[]): Promise<void> {
     checkRepoName(record.name);
     this.#checkOpen();
-    if (this.#deleting.has(record.name)) throw new GovcError('aborted', `repository ${JSON.stringify(record.name)} is being deleted; try again`);
+    if (this.#deleting.has(record.name))
+      throw new GovcError('aborted', `repository ${JSON.stringify(record.name)} is being deleted; try again`);
     if (this.#repos.has(record.name) || this.#creating.has(record.name)) {
       throw new GovcError('already_exists', `repository ${JSON.stringify(record.name)} already exists`);
     }
@@ -186,7 +189,8 @@ export class DiskStore implements Storage {
     const pending = this.#repository(name);
     // Git reads only packs and loose files: what the refs name must be packed before it sees
     // them. Sealed before the ref lock, so that concurrent ref steps share one seal.
-    if (updates.some((update) => update.newHash !== '')) await this.#io(name, `packing the object log of ${name}`, () => pending.log.seal());
+    if (updates.some((update) => update.newHash !== ''))
+      await this.#io(name, `packing the object log of ${name}`, () => pending.log.seal());
     return this.#refLocks.run(name, () => this.#updateRefsInOrder(name, updates, outcomes));
   }
 

@@ -36,7 +36,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
   // Each round writes at least one byte or throws, so this ends.
-  for (let at = 0; at < bytes.byteLength; ) {
+  for (let at = 0; at < bytes.byteLength;) {
     const length = Math.min(bytes.byteLength - at, inlineWriteMaxBytes);
     at += bytes.byteLength <= inlineWriteMaxBytes ? writeSync(fd, bytes, at, length) : (await writeFd(fd, bytes, at, length)).bytesWritten;
   }

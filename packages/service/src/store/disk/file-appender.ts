@@ -123,7 +123,7 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
 
   async function writeAll(buffer: Buffer, length: number, at: number): Promise<void> {
     // A short write is legal; each pass writes at least one byte or throws.
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const { bytesWritten } = await handle.write(buffer, done, length - done, at + done);
       if (bytesWritten <= 0) throw new GovcError('internal', 'the file system wrote nothing');
       done += bytesWritten;
@@ -186,7 +186,7 @@ function fileAppender(handle: FileHandle, direct: boolean, durable: boolean, cap
   return {
     async append(bytes) {
       // Each pass copies at least one byte, flushing the buffer when it fills.
-      for (let offset = 0; offset < bytes.length; ) {
+      for (let offset = 0; offset < bytes.length;) {
         if (failure !== undefined) throw failure;
         current ??= await acquire();
         ensureOpen(); // close may have begun while this append waited

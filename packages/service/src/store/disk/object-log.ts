@@ -87,7 +87,13 @@ export class ObjectLog {
    * frames up to the first torn one in each — and removing them. `onSealed` hears of each pack
    * a seal writes.
    */
-  static async open(repoDir: string, objectDirs: ObjectDirs, packed: PackedObjects, options: ObjectLogOptions, onSealed: () => void): Promise<ObjectLog> {
+  static async open(
+    repoDir: string,
+    objectDirs: ObjectDirs,
+    packed: PackedObjects,
+    options: ObjectLogOptions,
+    onSealed: () => void,
+  ): Promise<ObjectLog> {
     const dir = join(repoDir, objectLogDirName);
     // Repositories made before the log get its directory here, durably.
     if ((await mkdir(dir, { recursive: true })) !== undefined) await fsyncDirectory(repoDir);
@@ -124,7 +130,11 @@ export class ObjectLog {
       );
       if (this.#stopped) throw this.#stopped;
       if (this.#unsealedBytes() >= this.#maxUnsealedBytes) {
-        throw new GovcError('resource_exhausted', `the object log of ${this.#dir} cannot be packed: ${(sealed as Error | undefined)?.message ?? 'it is full'}`, { cause: sealed });
+        throw new GovcError(
+          'resource_exhausted',
+          `the object log of ${this.#dir} cannot be packed: ${(sealed as Error | undefined)?.message ?? 'it is full'}`,
+          { cause: sealed },
+        );
       }
     }
     const frame = encodeObjectFrame(objects);
@@ -138,7 +148,8 @@ export class ObjectLog {
       if (bytesWritten !== bytes.length) throw new GovcError('internal', `${segment.path}: a short write`);
       // Recorded before `lastWrite` settles, so that a seal waiting on it packs them.
       segment.frames.push(frame);
-      for (let i = 0; i < hashes.length; i++) this.#packed.set(hashes[i]!, { pack: segment.path, offset: at + starts[i]!, end: at + starts[i + 1]! });
+      for (let i = 0; i < hashes.length; i++)
+        this.#packed.set(hashes[i]!, { pack: segment.path, offset: at + starts[i]!, end: at + starts[i + 1]! });
     })();
     segment.lastWrite = logged.catch(() => undefined);
     try {
@@ -188,7 +199,14 @@ export class ObjectLog {
     // A write in flight when the seal began finishes into its file first.
     await Promise.all(segments.map((segment) => segment.lastWrite));
     try {
-      if (await packFrames(this.#objectDirs, segments.flatMap((segment) => segment.frames), this.#packed)) this.#onSealed();
+      if (
+        await packFrames(
+          this.#objectDirs,
+          segments.flatMap((segment) => segment.frames),
+          this.#packed,
+        )
+      )
+        this.#onSealed();
     } catch (error) {
       this.#unsealed.unshift(...segments);
       throw error;
@@ -269,9 +287,10 @@ const maxPackBytes = 1024 * 1024 * 1024;
 
 /** Packs `frames` durably, in packs of at most `maxPackBytes`; whether there was anything to pack. */
 async function packFrames(dirs: ObjectDirs, frames: readonly ObjectFrame[], packed: PackedObjects): Promise<boolean> {
-  for (let start = 0; start < frames.length; ) {
+  for (let start = 0; start < frames.length;) {
     let end = start + 1;
-    for (let bytes = frames[start]!.bytes.length; end < frames.length && bytes + frames[end]!.bytes.length <= maxPackBytes; end++) bytes += frames[end]!.bytes.length;
+    for (let bytes = frames[start]!.bytes.length; end < frames.length && bytes + frames[end]!.bytes.length <= maxPackBytes; end++)
+      bytes += frames[end]!.bytes.length;
     await writePack(dirs, await packObjectFrames(frames.slice(start, end)), packed);
     start = end;
   }

@@ -20,7 +20,7 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array, where: string): 
       if ((byte & 0x80) === 0) return value;
     }
   }
-  if (varint() !== base.byteLength) throw malformed("names a base of another size");
+  if (varint() !== base.byteLength) throw malformed('names a base of another size');
   const size = varint();
   // Each instruction byte makes at most 0xffffff bytes (a copy's largest size): a larger claim
   // is a lie, refused before anything is allocated for it.

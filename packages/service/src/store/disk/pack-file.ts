@@ -54,7 +54,6 @@ function writeEntryHeader(into: Buffer, at: number, type: ObjectType, size: numb
   return at;
 }
 
-
 // Buckets of the first byte hold a few objects each; past this many, a bucket is sorted by
 // Array#sort rather than by insertion, so crafted hashes cannot make a group quadratic.
 const insertionSortMax = 16;
@@ -285,7 +284,8 @@ export function readPackIndex(index: Buffer, pack: string, packSize: number, int
   }
   // The fan-out counts the names up to each first byte: it never falls, and its last is the count.
   for (let byte = 1; byte < 256; byte++) {
-    if (index.readUInt32BE(8 + byte * 4) < index.readUInt32BE(4 + byte * 4)) throw new GovcError('data_loss', `${pack}: a malformed pack index`);
+    if (index.readUInt32BE(8 + byte * 4) < index.readUInt32BE(4 + byte * 4))
+      throw new GovcError('data_loss', `${pack}: a malformed pack index`);
   }
   const count = index.readUInt32BE(8 + 255 * 4);
   const names = 8 + 1024;

@@ -48,7 +48,10 @@ export async function writePack(dirs: ObjectDirs, built: BuiltPack, packed: Pack
   const indexTemp = tempPath(dirs.temp, `pack-${built.name}.idx`);
   try {
     // Read-only, as git leaves pack files.
-    const written = await Promise.allSettled([writeNewFileSynced(packTemp, built.pack, 0o444), writeNewFileSynced(indexTemp, built.index, 0o444)]);
+    const written = await Promise.allSettled([
+      writeNewFileSynced(packTemp, built.pack, 0o444),
+      writeNewFileSynced(indexTemp, built.index, 0o444),
+    ]);
     for (const result of written) if (result.status === 'rejected') throw result.reason;
     // The `.idx` goes last: git only sees a pack through its index. Renames are made inline
     // (see durable-file.ts).
@@ -120,7 +123,13 @@ const maxDeltaChain = 4096;
  * `git gc` wrote) applied to its base — by offset in the same pack, or by name through `packed`.
  * Sizes that do not match their headers are `data_loss`.
  */
-async function resolveEntry(pack: string, offset: number, bytes: Buffer, packed: PackedObjects | undefined, depth: number): Promise<StoredObject> {
+async function resolveEntry(
+  pack: string,
+  offset: number,
+  bytes: Buffer,
+  packed: PackedObjects | undefined,
+  depth: number,
+): Promise<StoredObject> {
   const header = parsePackEntry(bytes);
   const inflated = inflateEntry(header.deflated, header.size, pack);
   if (header.kind === 'whole') return { type: header.type, size: header.size, body: inflated };

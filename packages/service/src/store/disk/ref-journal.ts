@@ -53,13 +53,15 @@ function checkFrame(value: unknown, path: string): Frame {
   const frame = value as Partial<Frame> | null;
   if (typeof frame !== 'object' || frame === null || typeof frame.snapshot !== 'boolean') throw malformed(path, 'a frame is malformed');
   const { set, deleted, changes = [], lastSeq = 0, outcomes } = frame;
-  if (!Array.isArray(set) || !Array.isArray(deleted) || !Array.isArray(changes) || !Array.isArray(outcomes)) throw malformed(path, 'a frame is malformed');
+  if (!Array.isArray(set) || !Array.isArray(deleted) || !Array.isArray(changes) || !Array.isArray(outcomes))
+    throw malformed(path, 'a frame is malformed');
   if (!Number.isSafeInteger(lastSeq) || lastSeq < 0) throw malformed(path, 'a frame holds a malformed change number');
   for (const entry of set) {
     if (!Array.isArray(entry) || !isValidRefName(entry[0]) || !isHash(entry[1])) throw malformed(path, 'a frame sets a malformed ref');
   }
   for (const entry of changes) {
-    if (!Array.isArray(entry) || !isValidRefName(entry[0]) || (entry[1] !== '' && !isHash(entry[1]))) throw malformed(path, 'a frame changes a malformed ref');
+    if (!Array.isArray(entry) || !isValidRefName(entry[0]) || (entry[1] !== '' && !isHash(entry[1])))
+      throw malformed(path, 'a frame changes a malformed ref');
   }
   for (const name of deleted) if (!isValidRefName(name)) throw malformed(path, 'a frame deletes a malformed ref');
   for (const entry of outcomes) {
@@ -141,7 +143,11 @@ export class RefJournal {
    * made before journals, or one just created — the state starts from `initialRefs` and is
    * written as the first snapshot.
    */
-  static async open(dir: string, initialRefs: () => Promise<Map<string, string>>, now: number): Promise<{ journal: RefJournal; state: JournalState }> {
+  static async open(
+    dir: string,
+    initialRefs: () => Promise<Map<string, string>>,
+    now: number,
+  ): Promise<{ journal: RefJournal; state: JournalState }> {
     const path = join(dir, refJournalFile);
     const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;

@@ -32,7 +32,11 @@ function keepOutcomes(kept: Map<string, OutcomeRecord>, added: readonly OutcomeR
  * repository's refs move, and `packed-refs` shows them to git (if that fails, the next step
  * writes it again). Returns the changes, numbered after the repository's last.
  */
-export async function stepRefs(repo: DiskRepository, updates: readonly RefUpdate[], outcomes: readonly OutcomeRecord[]): Promise<RefChange[]> {
+export async function stepRefs(
+  repo: DiskRepository,
+  updates: readonly RefUpdate[],
+  outcomes: readonly OutcomeRecord[],
+): Promise<RefChange[]> {
   checkRefUpdates(repo.refs, updates);
   const next = new Map(repo.refs);
   const changes = applyRefUpdates(next, updates, repo.lastSeq);

@@ -62,7 +62,7 @@ export function createStoredZlibWriter(totalBytes: number, output: (bytes: Uint8
       if (!started) await start();
       adler = adler32(adler, bytes);
       // Each pass starts a block or passes on at least one byte of the current one.
-      for (let offset = 0; offset < bytes.length; ) {
+      for (let offset = 0; offset < bytes.length;) {
         if (blockLeft === 0) {
           if (streamLeft === 0) throw new GovcError('invalid_argument', `more than the declared ${totalBytes} bytes`);
           blockLeft = Math.min(maxStoredBlock, streamLeft);

@@ -57,7 +57,8 @@ describe('openFileAppender', () => {
       await appender.close();
     }
     const written = await readFile(path);
-    for (let i = 0; i < 10; i++) expect(written.subarray(i * reused.byteLength, (i + 1) * reused.byteLength).every((byte) => byte === i)).toBe(true);
+    for (let i = 0; i < 10; i++)
+      expect(written.subarray(i * reused.byteLength, (i + 1) * reused.byteLength).every((byte) => byte === i)).toBe(true);
   });
 
   it('refuses a file that exists already', async () => {

@@ -27,7 +27,7 @@ function zlibAdler(bytes: Uint8Array): number {
 /** `body` cut into pieces of varying sizes, from a fixed seed so that a failure replays. */
 function* pieces(body: Uint8Array, seed: number): Generator<Uint8Array> {
   let state = seed;
-  for (let at = 0; at < body.byteLength; ) {
+  for (let at = 0; at < body.byteLength;) {
     state = (state * 1103515245 + 12345) % 2 ** 31;
     const size = 1 + (state % 70_000);
     yield body.subarray(at, at + size);
@@ -69,13 +69,16 @@ describe('adler32', () => {
 });
 
 describe('createStoredZlibWriter', () => {
-  it.each([0, 1, 100, 65_534, 65_535, 65_536, 131_070, 131_071, 300_000])('frames %i bytes that inflate back, at the predicted size', async (size) => {
-    const body = randomBytes(size);
-    const stream = await storedZlib(body, size + 7);
-    expect(stream.byteLength).toBe(storedZlibBytes(size));
-    expect(inflateSync(stream).equals(body)).toBe(true);
-    expect(stream.subarray(0, 2)).toEqual(Buffer.from([0x78, 0x01]));
-  });
+  it.each([0, 1, 100, 65_534, 65_535, 65_536, 131_070, 131_071, 300_000])(
+    'frames %i bytes that inflate back, at the predicted size',
+    async (size) => {
+      const body = randomBytes(size);
+      const stream = await storedZlib(body, size + 7);
+      expect(stream.byteLength).toBe(storedZlibBytes(size));
+      expect(inflateSync(stream).equals(body)).toBe(true);
+      expect(stream.subarray(0, 2)).toEqual(Buffer.from([0x78, 0x01]));
+    },
+  );
 
   it('refuses more or fewer bytes than declared as invalid_argument', async () => {
     const over = createStoredZlibWriter(3, async () => undefined);
@@ -120,7 +123,11 @@ describe('writeBlobStream', () => {
     expect(written).toEqual({ hash: gitBlobHash(body), size: body.byteLength });
     expect(sandbox.gitBytes(['cat-file', 'blob', written.hash]).equals(body)).toBe(true);
     const file = join(dirs.objects, written.hash.slice(0, 2), written.hash.slice(2));
-    expect(inflateSync(await readFile(file)).subarray(`blob ${body.byteLength}\0`.length).equals(body)).toBe(true);
+    expect(
+      inflateSync(await readFile(file))
+        .subarray(`blob ${body.byteLength}\0`.length)
+        .equals(body),
+    ).toBe(true);
     expect(await readdir(dirs.temp)).toEqual([]);
   });
 

@@ -60,7 +60,8 @@ function spawnHolder(dir: string, mode: 'hold' | 'idle', go?: 'go'): Holder {
         function check(): void {
           const lines = out.split('\n');
           if (lines.length - 1 > taken) finish(lines[taken++]!);
-          else if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`exited without a line; stdout: ${out}; stderr: ${err}`));
+          else if (child.exitCode !== null || child.signalCode !== null)
+            finish(new Error(`exited without a line; stdout: ${out}; stderr: ${err}`));
         }
         function finish(outcome: string | Error): void {
           clearTimeout(timer);
@@ -123,7 +124,10 @@ describe('the data-directory lock', () => {
   it('refuses a second lock in the same process, and grants it again after release', async () => {
     const dir = await dataDir();
     const first = await acquireDataDirLock(dir);
-    await expect(acquireDataDirLock(dir)).rejects.toMatchObject({ code: 'failed_precondition', message: expect.stringContaining('in use') });
+    await expect(acquireDataDirLock(dir)).rejects.toMatchObject({
+      code: 'failed_precondition',
+      message: expect.stringContaining('in use'),
+    });
     await first.release();
     await first.release();
     expect(await readdir(dir)).toEqual([]);
@@ -169,7 +173,11 @@ describe('the data-directory lock', () => {
       const won = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
       const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
       expect(won).toHaveLength(1);
-      for (const error of refused) expect(error).toMatchObject({ code: 'failed_precondition', rawMessage: expect.stringContaining('is in use by another running govc store') });
+      for (const error of refused)
+        expect(error).toMatchObject({
+          code: 'failed_precondition',
+          rawMessage: expect.stringContaining('is in use by another running govc store'),
+        });
       await won[0]!.release();
     }
   });
@@ -207,7 +215,10 @@ describe('the data-directory lock', () => {
     const holder = spawnHolder(dir, 'hold');
     const [, , path] = /^locked (\d+) (\S+)$/.exec(await holder.line())!;
     expect(path).toMatch(/^@govc-lock-[0-9a-f]{64}$/);
-    await expect(acquireDataDirLock(dir)).rejects.toMatchObject({ code: 'failed_precondition', message: expect.stringContaining(`data directory ${dir} is in use`) });
+    await expect(acquireDataDirLock(dir)).rejects.toMatchObject({
+      code: 'failed_precondition',
+      message: expect.stringContaining(`data directory ${dir} is in use`),
+    });
     await holder.kill();
     const lock = await acquireDataDirLock(dir);
     expect(lock.path).toBe(path);

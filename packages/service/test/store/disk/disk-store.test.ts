@@ -56,7 +56,10 @@ describe('disk store', () => {
     expect(new TextDecoder().decode((await first.getObject('r', group[2]!.hash))!.body)).toBe('p2'.repeat(500));
     await first.close();
     expect(await readdir(join(repoDir, 'govc-log'))).toEqual([]);
-    expect((await readdir(join(repoDir, 'objects', 'pack'))).sort()).toEqual([expect.stringMatching(/^pack-[0-9a-f]{40}\.idx$/), expect.stringMatching(/^pack-[0-9a-f]{40}\.pack$/)]);
+    expect((await readdir(join(repoDir, 'objects', 'pack'))).sort()).toEqual([
+      expect.stringMatching(/^pack-[0-9a-f]{40}\.idx$/),
+      expect.stringMatching(/^pack-[0-9a-f]{40}\.pack$/),
+    ]);
     const store = await open(dir);
     expect(await store.hasObjects('r', [...group.map((o) => o.hash), blob('nope').hash])).toEqual([true, true, true, true, false]);
     const big = await store.getObject('r', group[2]!.hash);
@@ -80,7 +83,12 @@ describe('disk store', () => {
     const logDir = join(dir, 'repos', 'r.git', 'govc-log');
     const [file] = await readdir(logDir);
     expect([...wholeFrames(await readFile(join(logDir, file!)))]).toHaveLength(1);
-    expect(await store.hasObjects('r', groups.flat().map((o) => o.hash))).toEqual(new Array(10).fill(true));
+    expect(
+      await store.hasObjects(
+        'r',
+        groups.flat().map((o) => o.hash),
+      ),
+    ).toEqual(new Array(10).fill(true));
   });
 
   it('packs the log before a ref step, so that git finds every object the refs name', async () => {
@@ -227,7 +235,12 @@ describe('disk store', () => {
       await store.createRepository(record('r'));
       // Long enough for a quiet seal the old log might still have armed.
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await store.hasObjects('r', objects.map((o) => o.hash))).toEqual([false, false]);
+      expect(
+        await store.hasObjects(
+          'r',
+          objects.map((o) => o.hash),
+        ),
+      ).toEqual([false, false]);
       expect(await readdir(join(dir, 'repos', 'r.git', 'objects', 'pack'))).toEqual([]);
       await store.deleteRepository('r');
     }
@@ -274,7 +287,12 @@ describe('disk store', () => {
       { name: 'r', defaultBranch: 'main', createdAt: 1234 },
       { name: 's', defaultBranch: 'main', createdAt: 1 },
     ]);
-    expect(await second.hasObjects('r', objects.map((o) => o.hash))).toEqual(objects.map(() => true));
+    expect(
+      await second.hasObjects(
+        'r',
+        objects.map((o) => o.hash),
+      ),
+    ).toEqual(objects.map(() => true));
     expect((await second.getObject('s', big.hash))?.size).toBe(13);
     expect(await second.listRefs('r', 'refs/')).toEqual([
       { name: 'refs/heads/main', hash: a },
@@ -285,7 +303,10 @@ describe('disk store', () => {
   it('keeps a second store off an open data directory, and recovers a stale lock and crash leftovers', async () => {
     const dir = await dataDir();
     const first = await createDiskStore({ dataDir: dir });
-    await expect(createDiskStore({ dataDir: dir })).rejects.toMatchObject({ code: 'failed_precondition', message: expect.stringContaining('in use') });
+    await expect(createDiskStore({ dataDir: dir })).rejects.toMatchObject({
+      code: 'failed_precondition',
+      message: expect.stringContaining('in use'),
+    });
     await first.createRepository(record('r'));
     await first.close();
 

@@ -35,7 +35,9 @@ describe('idempotency on the disk store, across a restart', () => {
     expect(await second.client.commit(request, keyed('commit-1'))).toEqual(done);
     expect((await second.client.listCommits({ repo: 'r', ref: 'main' })).commits.map((c) => c.hash)).toEqual([done.hash]);
     // The same key for a different request is still caught.
-    await expect(second.client.commit({ ...request, message: 'other' }, keyed('commit-1'))).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(second.client.commit({ ...request, message: 'other' }, keyed('commit-1'))).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     // A new key commits again.
     const next = await second.client.commit(request, keyed('commit-2'));
     expect(next.parents).toEqual([done.hash]);

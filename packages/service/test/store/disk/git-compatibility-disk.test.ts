@@ -41,7 +41,13 @@ describe('a repository written through the service on the disk store', () => {
       ],
     });
     await client.updateRef({ repo, name: 'refs/heads/topic', newHash: c1.hash, expectedOldHash: '' });
-    const t1 = await client.commit({ repo, branch: 'topic', message: 'Topic work\n\nWith a body.', author: bob, changes: [{ path: 'topic.txt', content: text('t\n') }] });
+    const t1 = await client.commit({
+      repo,
+      branch: 'topic',
+      message: 'Topic work\n\nWith a body.',
+      author: bob,
+      changes: [{ path: 'topic.txt', content: text('t\n') }],
+    });
     const c2 = await client.commit({
       repo,
       branch: 'main',
@@ -85,6 +91,11 @@ describe('a repository written through the service on the disk store', () => {
     expect(await readlink(join(work, 'link'))).toBe('README.md');
     expect((await stat(join(work, 'bin/run'))).mode & 0o111).not.toBe(0);
     expect(git(work, 'status', '--porcelain')).toBe('');
-    expect(git(work, 'branch', '-r').trim().split('\n').map((l) => l.trim())).toEqual(['origin/HEAD -> origin/main', 'origin/main', 'origin/topic']);
+    expect(
+      git(work, 'branch', '-r')
+        .trim()
+        .split('\n')
+        .map((l) => l.trim()),
+    ).toEqual(['origin/HEAD -> origin/main', 'origin/main', 'origin/topic']);
   });
 });

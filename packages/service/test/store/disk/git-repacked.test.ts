@@ -26,7 +26,12 @@ const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
 /** A 200-line file of which commit `n` changes one line: git deltifies its versions against each other. */
 function version(n: number): Uint8Array {
-  return text(Array.from({ length: 200 }, (_, line) => `line ${line} of a file that changes a little${line === n * 7 ? ` in version ${n}` : ''}\n`).join(''));
+  return text(
+    Array.from(
+      { length: 200 },
+      (_, line) => `line ${line} of a file that changes a little${line === n * 7 ? ` in version ${n}` : ''}\n`,
+    ).join(''),
+  );
 }
 
 /** Writes eight commits through the service on a disk store at `dir`; returns their hashes, newest last. */
@@ -84,7 +89,19 @@ describe.each([
     const dir = await dataDir();
     const commits = await writeHistory(dir);
     const gitDir = join(dir, 'repos', 'r.git');
-    sandbox.git(['--git-dir', gitDir, '-c', `repack.useDeltaBaseOffset=${useOffsets}`, '-c', 'repack.writeBitmaps=true', 'repack', '-adf', '--depth=10', '--window=50', '-q']);
+    sandbox.git([
+      '--git-dir',
+      gitDir,
+      '-c',
+      `repack.useDeltaBaseOffset=${useOffsets}`,
+      '-c',
+      'repack.writeBitmaps=true',
+      'repack',
+      '-adf',
+      '--depth=10',
+      '--window=50',
+      '-q',
+    ]);
     const [index, pack] = (await packFiles(gitDir)).filter((name) => /\.(idx|pack)$/.test(name));
     const verified = sandbox.git(['--git-dir', gitDir, 'verify-pack', '-v', join(gitDir, 'objects', 'pack', index!)]);
     expect(verified).toMatch(/chain length = \d+: \d+ objects?/);
@@ -110,7 +127,14 @@ describe.each([
     const log = await client.listCommits({ repo: 'r', ref: 'main' });
     expect(log.commits.map((commit) => commit.hash)).toEqual([...commits].reverse());
     expect((await client.readFile({ repo: 'r', ref: 'main', path: 'big.txt' })).content).toEqual(version(7));
-    const next = await client.commit({ repo: 'r', branch: 'main', message: 'on top', author: ada, changes: [{ path: 'big.txt', content: version(8) }], expectedHead: commits.at(-1)! });
+    const next = await client.commit({
+      repo: 'r',
+      branch: 'main',
+      message: 'on top',
+      author: ada,
+      changes: [{ path: 'big.txt', content: version(8) }],
+      expectedHead: commits.at(-1)!,
+    });
     await service.close(); // waits for the merge
 
     // git's pack (and its bitmap) went into the merge; one pack holds everything.

@@ -76,7 +76,11 @@ describe('group packs', () => {
     const files = await readdir(join(dirs.objects, 'pack'));
     expect(files.sort()).toEqual([expect.stringMatching(/^pack-[0-9a-f]{40}\.idx$/), expect.stringMatching(/^pack-[0-9a-f]{40}\.pack$/)]);
     expect(await readdir(dirs.temp)).toEqual([]);
-    const idx = join(dirs.objects, 'pack', files.find((f) => f.endsWith('.idx'))!);
+    const idx = join(
+      dirs.objects,
+      'pack',
+      files.find((f) => f.endsWith('.idx'))!,
+    );
     expect((await stat(idx)).mode & 0o777).toBe(0o444);
     const verified = sandbox.git(['verify-pack', '-v', idx]);
     expect(verified).toContain(`non delta: ${objects.length} objects`);

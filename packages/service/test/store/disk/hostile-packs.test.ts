@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { hashObject } from '../../../src/objects/hash.js';
 import { copyPackEntries, encodePackEntry } from '../../../src/store/disk/pack-file.js';
 import type { ObjectDirs } from '../../../src/store/disk/loose-object-files.js';
-import { loadPackedObjects, readPackedObject, readPackedObjectInfo, writePack, type PackedObjects } from '../../../src/store/disk/packed-objects.js';
+import {
+  loadPackedObjects,
+  readPackedObject,
+  readPackedObjectInfo,
+  writePack,
+  type PackedObjects,
+} from '../../../src/store/disk/packed-objects.js';
 import { useDiskFixture } from './disk-fixture.js';
 
 const { objectDirs } = useDiskFixture('govc-hostile-packs-');
@@ -33,7 +39,6 @@ async function packOf(entries: { hash: string; bytes: Uint8Array }[], dirs?: Obj
   await writePack(dirs, copyPackEntries(entries), packed);
   return packed;
 }
-
 
 async function expectDataLoss(packed: PackedObjects, hash: string): Promise<void> {
   const entry = packed.get(hash)!;

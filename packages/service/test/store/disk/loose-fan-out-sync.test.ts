@@ -44,7 +44,14 @@ function blobsInOneFanOut(count: number) {
 
 /** Streams a blob in as one chunk of declared size. */
 function putBlob(dirs: ObjectDirs, blob: { body: Uint8Array }, syncer: DirectorySyncer) {
-  return writeBlobStream(dirs, (async function* () { yield blob.body; })(), blob.body.byteLength, syncer);
+  return writeBlobStream(
+    dirs,
+    (async function* () {
+      yield blob.body;
+    })(),
+    blob.body.byteLength,
+    syncer,
+  );
 }
 
 describe('streamed blobs in a fan-out directory another writer made', () => {

@@ -93,7 +93,9 @@ describe('pack consolidation', () => {
     });
     consolidator.packWritten();
     await consolidator.idle();
-    expect((await readdir(join(dirs.objects, 'pack'))).sort()).toEqual([second, second.replace(/\.pack$/, '.idx')].map((path) => path.split('/').at(-1)).sort());
+    expect((await readdir(join(dirs.objects, 'pack'))).sort()).toEqual(
+      [second, second.replace(/\.pack$/, '.idx')].map((path) => path.split('/').at(-1)).sort(),
+    );
     for (const object of [a!, b!, c!]) {
       const read = await readPackedObject(packed.get(object.hash)!);
       expect(Buffer.from(read.body).equals(Buffer.from(object.body))).toBe(true);
@@ -120,7 +122,11 @@ describe('pack consolidation', () => {
     const dataDir = join(sandbox.dir, 'overlap');
     // Every group sealed at once and every seal followed by a merge, so that merges list the
     // pack directory while the next seal's pack is being named.
-    const store = await createDiskStore({ dataDir, objectLog: { sealBytes: 1 }, consolidation: { checkEvery: 1, minPacks: 2, quietMs: 0 } });
+    const store = await createDiskStore({
+      dataDir,
+      objectLog: { sealBytes: 1 },
+      consolidation: { checkEvery: 1, minPacks: 2, quietMs: 0 },
+    });
     await store.createRepository(record);
     const written: NewObject[] = [];
     // Four writers, so that groups (and seals) keep coming while a merge reads and writes.
@@ -136,7 +142,12 @@ describe('pack consolidation', () => {
     await store.close();
     const reopened = await createDiskStore({ dataDir });
     try {
-      expect(await reopened.hasObjects('r', written.map((object) => object.hash))).toEqual(written.map(() => true));
+      expect(
+        await reopened.hasObjects(
+          'r',
+          written.map((object) => object.hash),
+        ),
+      ).toEqual(written.map(() => true));
     } finally {
       await reopened.close();
     }
@@ -173,7 +184,8 @@ describe('pack consolidation', () => {
         for (const object of written.slice()) {
           try {
             const [stored, info] = await Promise.all([store.getObject('r', object.hash), store.getObjectInfo('r', object.hash)]);
-            if (stored?.body.byteLength !== object.body.byteLength || info?.size !== object.body.byteLength) failures.push(new Error(`wrong ${object.hash}`));
+            if (stored?.body.byteLength !== object.body.byteLength || info?.size !== object.body.byteLength)
+              failures.push(new Error(`wrong ${object.hash}`));
           } catch (error) {
             failures.push(error);
           }

@@ -15,7 +15,11 @@ const a = 'a'.repeat(40);
 const b = 'b'.repeat(40);
 const c = 'c'.repeat(40);
 const now = 1_000_000;
-const outcome = (id: string, expiresAt = now + 60_000): OutcomeRecord => ({ id, expiresAt, data: new TextEncoder().encode(`outcome of ${id}`) });
+const outcome = (id: string, expiresAt = now + 60_000): OutcomeRecord => ({
+  id,
+  expiresAt,
+  data: new TextEncoder().encode(`outcome of ${id}`),
+});
 
 const { defer, dataDir, open } = useDiskFixture('govc-journal-');
 
@@ -41,7 +45,15 @@ describe('ref journal', () => {
     const { journal, state } = await openJournal(dir, new Map([['refs/heads/main', a]]));
     expect(plain(state)).toEqual({ refs: { 'refs/heads/main': a }, outcomes: [] });
     const after = () => state;
-    await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: a, newHash: b }, { seq: 0, name: 'refs/tags/v1', oldHash: '', newHash: c }], [outcome('k1')], after, now);
+    await journal.append(
+      [
+        { seq: 0, name: 'refs/heads/main', oldHash: a, newHash: b },
+        { seq: 0, name: 'refs/tags/v1', oldHash: '', newHash: c },
+      ],
+      [outcome('k1')],
+      after,
+      now,
+    );
     await journal.append([{ seq: 0, name: 'refs/tags/v1', oldHash: c, newHash: '' }], [outcome('k2')], after, now);
     await journal.append([], [outcome('k1', now + 1)], after, now);
     await journal.close();
@@ -137,7 +149,15 @@ describe('ref journal change numbers', () => {
     const { journal, state } = await openJournal(dir);
     const start = firstRefSeq(now);
     expect(state.lastSeq).toBe(start);
-    await journal.append([{ seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a }, { seq: start + 2, name: 'refs/tags/v1', oldHash: '', newHash: b }], [], () => state, now);
+    await journal.append(
+      [
+        { seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a },
+        { seq: start + 2, name: 'refs/tags/v1', oldHash: '', newHash: b },
+      ],
+      [],
+      () => state,
+      now,
+    );
     await journal.append([{ seq: start + 3, name: 'refs/tags/v1', oldHash: b, newHash: '' }], [], () => state, now);
     expect(await journal.recentChanges(10)).toEqual([
       { seq: start + 1, name: 'refs/heads/main', oldHash: '', newHash: a },
@@ -158,7 +178,12 @@ describe('ref journal change numbers', () => {
     const big = new Uint8Array(1024 * 1024);
     for (let i = 0; i < 6; i++) {
       const after = (): JournalState => ({ ...state, refs: new Map([['refs/heads/main', i % 2 ? a : b]]), lastSeq: state.lastSeq + 1 });
-      await journal.append([{ seq: 0, name: 'refs/heads/main', oldHash: i === 0 ? '' : i % 2 ? b : a, newHash: i % 2 ? a : b }], [outcome(`k${i}`)].map((o) => ({ ...o, data: big })), after, now);
+      await journal.append(
+        [{ seq: 0, name: 'refs/heads/main', oldHash: i === 0 ? '' : i % 2 ? b : a, newHash: i % 2 ? a : b }],
+        [outcome(`k${i}`)].map((o) => ({ ...o, data: big })),
+        after,
+        now,
+      );
       state.lastSeq += 1;
       state.refs.set('refs/heads/main', i % 2 ? a : b);
     }
@@ -178,10 +203,13 @@ describe('ref journal change numbers', () => {
       payload.copy(bytes, frameHeaderBytes);
       return sealFrame(bytes);
     };
-    await writeFile(join(dir, refJournalFile), Buffer.concat([
-      frame({ snapshot: true, set: [['refs/heads/main', a]], deleted: [], outcomes: [] }),
-      frame({ snapshot: false, set: [['refs/heads/dev', b]], deleted: ['refs/heads/main'], outcomes: [] }),
-    ]));
+    await writeFile(
+      join(dir, refJournalFile),
+      Buffer.concat([
+        frame({ snapshot: true, set: [['refs/heads/main', a]], deleted: [], outcomes: [] }),
+        frame({ snapshot: false, set: [['refs/heads/dev', b]], deleted: ['refs/heads/main'], outcomes: [] }),
+      ]),
+    );
     const { state, journal } = await openJournal(dir);
     expect(plain(state).refs).toEqual({ 'refs/heads/dev': b });
     expect(state.lastSeq).toBe(2);
@@ -200,11 +228,21 @@ describe('disk store ref journal', () => {
     const first = await open(dir);
     const later = Date.now() + 60_000;
     await first.createRepository(record, [{ id: 'create', expiresAt: later, data: new Uint8Array([1]) }]);
-    await first.updateRefs('r', [{ name: 'refs/heads/main', newHash: a, expectedOldHash: '' }], [{ id: 'move', expiresAt: later, data: new Uint8Array([2]) }]);
+    await first.updateRefs(
+      'r',
+      [{ name: 'refs/heads/main', newHash: a, expectedOldHash: '' }],
+      [{ id: 'move', expiresAt: later, data: new Uint8Array([2]) }],
+    );
     await first.updateRefs('r', [], [{ id: 'alone', expiresAt: later, data: new Uint8Array([3]) }]);
     await first.updateRefs('r', [], [{ id: 'expired', expiresAt: Date.now() - 1, data: new Uint8Array([4]) }]);
     // A failed compare-and-swap keeps nothing.
-    await expect(first.updateRefs('r', [{ name: 'refs/heads/main', newHash: b, expectedOldHash: '' }], [{ id: 'lost', expiresAt: later, data: new Uint8Array([5]) }])).rejects.toMatchObject({ code: 'aborted' });
+    await expect(
+      first.updateRefs(
+        'r',
+        [{ name: 'refs/heads/main', newHash: b, expectedOldHash: '' }],
+        [{ id: 'lost', expiresAt: later, data: new Uint8Array([5]) }],
+      ),
+    ).rejects.toMatchObject({ code: 'aborted' });
     await first.close();
 
     const second = await open(dir);
@@ -239,7 +277,9 @@ describe('disk store ref journal', () => {
     await writeFile(join(repo, 'packed-refs'), `# pack-refs with: sorted \n${b} refs/heads/main\n`);
     const second = await open(dir);
     expect(await second.listRefs('r', '')).toEqual([{ name: 'refs/heads/main', hash: b }]);
-    expect(spawnSync('git', ['--git-dir', repo, 'for-each-ref', '--format=%(objectname) %(refname)'], { encoding: 'utf8' }).stdout).toBe(`${b} refs/heads/main\n`);
+    expect(spawnSync('git', ['--git-dir', repo, 'for-each-ref', '--format=%(objectname) %(refname)'], { encoding: 'utf8' }).stdout).toBe(
+      `${b} refs/heads/main\n`,
+    );
   });
 
   it('lets close() wait for a write in flight', async () => {
