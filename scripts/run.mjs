@@ -80,6 +80,9 @@ switch (task) {
     const checked = run('turbo', ['run', 'typecheck', 'lint', '--continue', ...rest]);
     process.exit(formatted || checked);
   }
+  case 'start':
+    // The main job: the bench matrix, quick, against a govc serve it starts itself.
+    process.exit(run('govc', ['bench', '--quick', ...rest]));
   case 'demo':
     process.exit(run('pnpm', ['--filter', '@govc/server', 'run', 'demo', ...rest]));
   case 'serve':
@@ -89,8 +92,11 @@ switch (task) {
   case 'docs':
     process.exit(run('pnpm', ['--filter', '@govc/core', 'run', 'docs', ...rest]));
   case 'bench':
+    process.exit(run('govc', ['bench', '--full', ...rest]));
+  case 'bench:packages':
+    // Each package's own benchmark scripts (micro benchmarks beside their code), one at a time.
     process.exit(run('turbo', ['run', 'bench', '--concurrency=1', ...rest]));
   default:
-    console.error(`unknown task ${task}; try test, check, serve, docs, demo or bench`);
+    console.error(`unknown task ${task}; try start, test, check, serve, docs, demo, bench or bench:packages`);
     process.exit(2);
 }

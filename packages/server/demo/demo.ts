@@ -1,5 +1,5 @@
 /**
- * The README's main command (until the bench matrix exists): starts `govc serve` in its own
+ * `npm run demo`: starts `govc serve` in its own
  * process on a free port and runs the whole client stack (retry, batching) against it over
  * HTTP/2 with MessagePack. It creates a repository, stores blobs, commits, reads the log, runs a
  * batch and sees a WatchRefs event, printing each result with its time, and checks one blob

@@ -1,3 +1,4 @@
+import { bench } from './bench-command.js';
 import type { CliIo } from './cli-io.js';
 import { closestName } from './did-you-mean.js';
 import { parseServeArgs } from './parse-serve-args.js';
@@ -7,7 +8,7 @@ import { UsageError } from './usage-error.js';
 import { serverVersion } from './version.js';
 
 /** The commands, for `govc help COMMAND` and for guessing what a mistyped one meant. */
-const commands = ['serve', 'version', 'help'] as const;
+const commands = ['serve', 'bench', 'version', 'help'] as const;
 /** The flags `govc` takes before any command, for guessing what a mistyped one meant. */
 const topLevelFlags = ['--help', '--version'] as const;
 
@@ -54,6 +55,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(serveUsage);
         return 0;
       }
+      case 'bench':
+        return await bench(rest, io);
       default:
         throw unknownCommand(command);
     }

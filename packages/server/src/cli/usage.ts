@@ -6,6 +6,7 @@ export const mainUsage = `Usage: govc <command> [options]
 
 Commands:
   serve           serve the govc service over HTTP/1.1 and HTTP/2 on one port
+  bench [FLAGS]   run the bench matrix (the govc-bench bin of @govc/bench; --help for its flags)
   version         print the version of govc (@govc/server)
   help [COMMAND]  show this help, or a command's
 

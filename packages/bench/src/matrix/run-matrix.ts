@@ -1,0 +1,84 @@
+import { startGovcServe, type GovcServeProcess } from '../server/govc-serve-process.js';
+import { variantName, type Target, type Variant } from '../targets/target.js';
+import type { Workload } from '../workloads/workload.js';
+import { summarise, type CellResult, type RepetitionFigures } from './cell-result.js';
+import { runRepetition, type OpCounter } from './run-repetition.js';
+
+/** How much a run measures. */
+export type BenchMode = 'quick' | 'full';
+
+export interface MatrixOptions {
+  readonly targets: readonly Target[];
+  readonly workloads: readonly Workload[];
+  readonly mode: BenchMode;
+  /** Repetitions per cell. Default: 3 for quick, 5 for full. */
+  readonly repetitions?: number;
+  /** Scales every workload's op count (tests run tiny matrices). Default 1. */
+  readonly opsScale?: number;
+  /** Hears what runs: `done` of `total` cell repetitions. */
+  readonly onProgress?: (progress: { done: number; total: number; cell: string }) => void;
+}
+
+interface Cell {
+  readonly target: Target;
+  readonly variant: Variant;
+  readonly workload: Workload;
+  readonly repetitions: RepetitionFigures[];
+  error?: string;
+}
+
+/** The cells of the matrix: each target × workload, on every variant for the workloads that vary them. */
+function cellsOf(targets: readonly Target[], workloads: readonly Workload[]): Cell[] {
+  const cells: Cell[] = [];
+  for (const target of targets) {
+    for (const workload of workloads) {
+      const variants = workload.everyVariant ? target.variants : target.variants.slice(0, 1);
+      for (const variant of variants) cells.push({ target, variant, workload, repetitions: [] });
+    }
+  }
+  return cells;
+}
+
+const cellName = (cell: Cell): string => `${cell.target.name} ${variantName(cell.variant)} ${cell.workload.name}`;
+
+/**
+ * Runs the matrix: one `govc serve` child for the remote targets, then every cell's repetitions,
+ * the cells in a rotated order each round so that no cell always runs first (or after the same
+ * neighbour). A cell that fails verification once is failed and runs no more.
+ */
+export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
+  const repetitions = options.repetitions ?? (options.mode === 'full' ? 5 : 3);
+  const scale = options.opsScale ?? 1;
+  const cells = cellsOf(options.targets, options.workloads);
+  const server: GovcServeProcess | undefined = options.targets.some((target) => target.remote) ? await startGovcServe() : undefined;
+  const counter: OpCounter = { next: 0 };
+  const total = cells.length * repetitions;
+  let done = 0;
+  try {
+    for (let round = 0; round < repetitions; round++) {
+      const shift = cells.length === 0 ? 0 : (round * Math.max(1, Math.floor(cells.length / repetitions))) % cells.length;
+      const order = [...cells.slice(shift), ...cells.slice(0, shift)];
+      for (const cell of order) {
+        options.onProgress?.({ done, total, cell: cellName(cell) });
+        if (cell.error === undefined) {
+          const ops = Math.max(1, Math.round(cell.workload.ops[options.mode] * scale));
+          const repo = `bench-${cells.indexOf(cell)}-${round}`;
+          try {
+            cell.repetitions.push(await runRepetition(cell.target, cell.variant, cell.workload, ops, repo, server, counter));
+          } catch (error) {
+            cell.error = error instanceof Error ? error.message : String(error);
+          }
+        }
+        done++;
+      }
+    }
+  } finally {
+    await server?.close();
+  }
+  options.onProgress?.({ done, total, cell: '' });
+  return cells.map((cell) => {
+    const base = { target: cell.target.name, variant: variantName(cell.variant), workload: cell.workload.name };
+    if (cell.error !== undefined) return { ...base, status: 'failed', error: cell.error, repetitions: [] };
+    return { ...base, status: 'ok', repetitions: cell.repetitions, summary: summarise(cell.repetitions) };
+  });
+}

@@ -1,0 +1,35 @@
+import type { CellResult } from '../matrix/cell-result.js';
+
+/** What a run wrote: the machine, the command, and every cell. */
+export interface BenchReport {
+  readonly version: 1;
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly mode: 'quick' | 'full';
+  readonly repetitions: number;
+  readonly machine: {
+    readonly node: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly platform: string;
+  };
+  readonly targets: readonly { readonly name: string; readonly about: string }[];
+  readonly workloads: readonly {
+    readonly name: string;
+    readonly about: string;
+    readonly concurrency: number;
+    readonly itemsPerOp: number;
+  }[];
+  readonly cells: readonly CellResult[];
+  /** Per target and variant: how much faster a batch stores each blob than one call per blob (medians of per-repetition ratios). */
+  readonly batchSpeedups: readonly BatchSpeedup[];
+}
+
+export interface BatchSpeedup {
+  readonly target: string;
+  readonly variant: string;
+  readonly batch: string;
+  /** Time per blob one by one ÷ time per blob in the batch. */
+  readonly speedup: { readonly median: number; readonly min: number; readonly max: number };
+}

@@ -1,0 +1,82 @@
+import type { Spread } from '../matrix/cell-result.js';
+import type { BenchReport } from './bench-report.js';
+
+/** A figure as the tables print it: whole numbers from 100 up, else two or three significant digits. */
+export function figure(value: number): string {
+  if (value >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(value >= 10 ? 1 : 2);
+}
+
+/** `median (min–max)`, or the median alone when the range is one value. */
+export function spread(value: Spread | undefined): string {
+  if (!value) return '';
+  return value.min === value.max ? figure(value.median) : `${figure(value.median)} (${figure(value.min)}–${figure(value.max)})`;
+}
+
+/** The columns of the cell table, terminal and Markdown alike. */
+export const cellTableHead = [
+  'target',
+  'variant',
+  'workload',
+  'ops/s',
+  'items/s',
+  'p50 µs',
+  'p99 µs',
+  'client CPU µs/op',
+  'server CPU µs/op',
+];
+
+/** One row per cell: medians (min–max) over the repetitions, or FAILED with the reason. */
+export function cellTableRows(report: BenchReport): string[][] {
+  return report.cells.map((cell) => {
+    const s = cell.summary;
+    if (cell.status !== 'ok' || !s)
+      return [cell.target, cell.variant, cell.workload, 'FAILED', '', '', '', '', cell.error?.slice(0, 60) ?? ''];
+    return [
+      cell.target,
+      cell.variant,
+      cell.workload,
+      spread(s.opsPerSecond),
+      spread(s.itemsPerSecond),
+      spread(s.latencyP50Us),
+      spread(s.latencyP99Us),
+      spread(s.clientCpuUsPerOp),
+      spread(s.serverCpuUsPerOp),
+    ];
+  });
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(head), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The matrix as a terminal table (medians with min–max over the repetitions), then the batch speed-ups. */
+export function terminalTable(report: BenchReport): string {
+  const head = ['target', 'variant', 'workload', 'ops/s', 'items/s', 'p50 µs', 'p99 µs', 'client CPU µs/op', 'server CPU µs/op'];
+  const rows = report.cells.map((cell) => {
+    const s = cell.summary;
+    if (cell.status !== 'ok' || !s)
+      return [cell.target, cell.variant, cell.workload, 'FAILED', '', '', '', '', cell.error?.slice(0, 60) ?? ''];
+    return [
+      cell.target,
+      cell.variant,
+      cell.workload,
+      spread(s.opsPerSecond),
+      spread(s.itemsPerSecond),
+      spread(s.latencyP50Us),
+      spread(s.latencyP99Us),
+      spread(s.clientCpuUsPerOp),
+      spread(s.serverCpuUsPerOp),
+    ];
+  });
+  const out = [table(head, rows)];
+  if (report.batchSpeedups.length > 0) {
+    out.push('', 'Batches against one StoreBlob call per blob (time per blob, median of per-repetition ratios):');
+    for (const entry of report.batchSpeedups)
+      out.push(`  ${entry.target} ${entry.variant} ${entry.batch}: ${spread(entry.speedup)}× faster per blob`);
+  }
+  return out.join('\n');
+}
