@@ -1,0 +1,3 @@
+import { govcProject } from '../../vitest.project.js';
+
+export default govcProject('link-proxy');
