@@ -17,7 +17,8 @@ bench-results/<stamp>.json next to the table it prints.
 
   --quick              3 repetitions of the quick op counts (the default)
   --full               5 repetitions of the full op counts
-  --targets a,b        only these targets (in-process, http1, http2)
+  --targets a,b        only these targets (in-process, http1, http2; baselines:
+                       bare-undici, bare-http2, minimal-server)
   --workloads a,b      only these workloads
   --out DIR            where the reports go (default: bench-results)
   --help               this text

@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { runMatrix, type BenchMode } from './matrix/run-matrix.js';
 import type { BenchReport } from './report/bench-report.js';
 import { batchSpeedups } from './report/batch-speedups.js';
+import { overheads } from './report/overheads.js';
 import type { Target } from './targets/target.js';
 import type { Workload } from './workloads/workload.js';
 
@@ -37,5 +38,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     workloads: options.workloads.map(({ name, about, concurrency, itemsPerOp }) => ({ name, about, concurrency, itemsPerOp })),
     cells,
     batchSpeedups: batchSpeedups(cells, options.workloads),
+    overheads: overheads(cells),
   };
 }

@@ -27,11 +27,12 @@ interface Cell {
   error?: string;
 }
 
-/** The cells of the matrix: each target × workload, on every variant for the workloads that vary them. */
+/** The cells of the matrix: each target × workload it supports, on every variant for the workloads that vary them. */
 function cellsOf(targets: readonly Target[], workloads: readonly Workload[]): Cell[] {
   const cells: Cell[] = [];
   for (const target of targets) {
     for (const workload of workloads) {
+      if (target.supports && !target.supports(workload)) continue;
       const variants = workload.everyVariant ? target.variants : target.variants.slice(0, 1);
       for (const variant of variants) cells.push({ target, variant, workload, repetitions: [] });
     }
@@ -44,7 +45,8 @@ const cellName = (cell: Cell): string => `${cell.target.name} ${variantName(cell
 /**
  * Runs the matrix: one `govc serve` child for the remote targets, then every cell's repetitions,
  * the cells in a rotated order each round so that no cell always runs first (or after the same
- * neighbour). A cell that fails verification once is failed and runs no more.
+ * neighbour). A cell that fails verification once is failed and runs no more. Each target's
+ * `dispose` runs at the end, so that no server process of a target outlives the run.
  */
 export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
   const repetitions = options.repetitions ?? (options.mode === 'full' ? 5 : 3);
@@ -74,6 +76,7 @@ export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
     }
   } finally {
     await server?.close();
+    for (const target of options.targets) await target.dispose?.();
   }
   options.onProgress?.({ done, total, cell: '' });
   return cells.map((cell) => {

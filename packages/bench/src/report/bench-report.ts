@@ -1,4 +1,5 @@
 import type { CellResult } from '../matrix/cell-result.js';
+import type { Overhead } from './overheads.js';
 
 /** What a run wrote: the machine, the command, and every cell. */
 export interface BenchReport {
@@ -24,6 +25,8 @@ export interface BenchReport {
   readonly cells: readonly CellResult[];
   /** Per target and variant: how much faster a batch stores each blob than one call per blob (medians of per-repetition ratios). */
   readonly batchSpeedups: readonly BatchSpeedup[];
+  /** govc against the raw baselines of the same run, with the bounds (medians of per-repetition ratios). */
+  readonly overheads: readonly Overhead[];
 }
 
 export interface BatchSpeedup {

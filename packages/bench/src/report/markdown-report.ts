@@ -1,9 +1,11 @@
 import type { BenchReport } from './bench-report.js';
-import { cellTableHead, cellTableRows, spread } from './terminal-table.js';
+import { spread } from './format-figures.js';
+import { overheadLine } from './overheads.js';
+import { cellTableHead, cellTableRows } from './terminal-table.js';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|');
 
-/** The report as Markdown: the machine and the command, the cell table, the batch speed-ups, what each workload is. */
+/** The report as Markdown: the machine and the command, the cell table, the batch speed-ups, the overheads, what each workload and target is. */
 export function markdownReport(report: BenchReport): string {
   const { machine } = report;
   const lines = [
@@ -19,6 +21,16 @@ export function markdownReport(report: BenchReport): string {
   if (report.batchSpeedups.length > 0) {
     lines.push('', 'Time per blob, one StoreBlob call per blob ÷ in a batch (median of per-repetition ratios):', '');
     for (const entry of report.batchSpeedups) lines.push(`- ${entry.target} ${entry.variant} ${entry.batch}: ${spread(entry.speedup)}×`);
+  }
+  if (report.overheads.length > 0) {
+    lines.push(
+      '',
+      '## Overhead against the raw baselines',
+      '',
+      'Medians of per-repetition ratios, each against the target the issue sets:',
+      '',
+    );
+    for (const entry of report.overheads) lines.push(`- ${cell(overheadLine(entry))}`);
   }
   lines.push(
     '',

@@ -1,17 +1,6 @@
-import type { Spread } from '../matrix/cell-result.js';
 import type { BenchReport } from './bench-report.js';
-
-/** A figure as the tables print it: whole numbers from 100 up, else two or three significant digits. */
-export function figure(value: number): string {
-  if (value >= 100) return Math.round(value).toLocaleString('en-US');
-  return value.toFixed(value >= 10 ? 1 : 2);
-}
-
-/** `median (min–max)`, or the median alone when the range is one value. */
-export function spread(value: Spread | undefined): string {
-  if (!value) return '';
-  return value.min === value.max ? figure(value.median) : `${figure(value.median)} (${figure(value.min)}–${figure(value.max)})`;
-}
+import { spread } from './format-figures.js';
+import { overheadLine } from './overheads.js';
 
 /** The columns of the cell table, terminal and Markdown alike. */
 export const cellTableHead = [
@@ -53,7 +42,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The matrix as a terminal table (medians with min–max over the repetitions), then the batch speed-ups. */
+/** The matrix as a terminal table (medians with min–max over the repetitions), then the batch speed-ups and the overheads. */
 export function terminalTable(report: BenchReport): string {
   const head = ['target', 'variant', 'workload', 'ops/s', 'items/s', 'p50 µs', 'p99 µs', 'client CPU µs/op', 'server CPU µs/op'];
   const rows = report.cells.map((cell) => {
@@ -77,6 +66,10 @@ export function terminalTable(report: BenchReport): string {
     out.push('', 'Batches against one StoreBlob call per blob (time per blob, median of per-repetition ratios):');
     for (const entry of report.batchSpeedups)
       out.push(`  ${entry.target} ${entry.variant} ${entry.batch}: ${spread(entry.speedup)}× faster per blob`);
+  }
+  if (report.overheads.length > 0) {
+    out.push('', 'Overhead against the raw baselines of this run (median of per-repetition ratios):');
+    for (const entry of report.overheads) out.push(`  ${overheadLine(entry)}`);
   }
   return out.join('\n');
 }

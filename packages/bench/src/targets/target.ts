@@ -1,4 +1,5 @@
 import type { GovcClient } from '@govc/core';
+import type { Workload } from '../workloads/workload.js';
 
 /** One codec and compression combination a target runs. */
 export interface Variant {
@@ -30,11 +31,15 @@ export interface Target {
   readonly name: string;
   /** One sentence for the report. */
   readonly about: string;
-  /** Calls the `govc serve` child (else the service runs in this process). */
+  /** Calls the `govc serve` child (else the service runs in this process, or the target runs a server of its own). */
   readonly remote: boolean;
   /** The variants it supports; the first is its default. */
   readonly variants: readonly Variant[];
+  /** Whether it runs `workload` (the baselines make only some calls). Default: every workload. */
+  supports?(workload: Workload): boolean;
   connect(variant: Variant, server: BenchServer | undefined): Promise<Connection>;
+  /** Frees what it kept across connections (a server process of its own); called once after the run. */
+  dispose?(): Promise<void>;
 }
 
 /** `json+gzip` and the like, for tables and JSON keys. */
