@@ -50,7 +50,7 @@ export async function runRepetition(
   const connection = await target.connect(variant, server);
   try {
     await connection.client.createRepository({ repo });
-    const prepared = await workload.prepare(connection.client, repo);
+    const prepared = await workload.prepare(connection.client, repo, connection.transport);
     const warmupChecks = await runOps(prepared, counter, Math.max(1, Math.ceil(ops / 10)), workload.concurrency);
     const histogram = new LatencyHistogram();
     const clientBefore = processCpuMicros(process.pid);

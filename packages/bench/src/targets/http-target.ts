@@ -23,7 +23,7 @@ export function httpTarget(httpVersion: '1.1' | '2'): Target {
         connections: 64,
       });
       await transport.warmup();
-      return { client: createClient(transport), serverPid: server.pid, close: () => transport.close() };
+      return { client: createClient(transport), transport, serverPid: server.pid, close: () => transport.close() };
     },
   };
 }

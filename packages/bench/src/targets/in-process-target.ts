@@ -21,6 +21,7 @@ export function inProcessTarget(
       const transport = createInProcessTransport(service);
       return {
         client: createClient(transport),
+        transport,
         serverPid: process.pid,
         async close() {
           await transport.close();

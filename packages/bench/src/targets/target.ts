@@ -1,4 +1,4 @@
-import type { GovcClient } from '@govc/core';
+import type { GovcClient, Transport } from '@govc/core';
 import type { Workload } from '../workloads/workload.js';
 
 /** One codec and compression combination a target runs. */
@@ -16,6 +16,8 @@ export interface BenchServer {
 /** A client connected through one target, and who does its server work. */
 export interface Connection {
   readonly client: GovcClient;
+  /** The transport under `client`, for workloads that compose their own middleware over it; baselines have none. */
+  readonly transport?: Transport;
   /** The process that does the server work, for its CPU time (this process for in-process targets). */
   readonly serverPid: number;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { batchStoreBlobWorkload } from './batch-store-blob.js';
+import { batchingBurstWorkload } from './batching-burst.js';
 import { commitFilesWorkload } from './commit-files.js';
 import { getBlobWorkload } from './get-blob.js';
 import { listCommitsWorkload } from './list-commits.js';
@@ -20,5 +21,6 @@ export function allWorkloads(): Workload[] {
     batchStoreBlobWorkload(10, 1, { quick: 200, full: 1_000 }),
     batchStoreBlobWorkload(100, 1, { quick: 40, full: 200 }),
     batchStoreBlobWorkload(100, 8, { quick: 80, full: 400 }),
+    batchingBurstWorkload(1_000, { quick: 8, full: 40 }),
   ];
 }

@@ -1,4 +1,4 @@
-import type { GovcClient } from '@govc/core';
+import type { GovcClient, Transport } from '@govc/core';
 
 /** Verifies one op once the clock has stopped; throws what is wrong. */
 export type Check = () => void | Promise<void>;
@@ -28,6 +28,6 @@ export interface Workload {
   readonly itemsPerOp: number;
   /** Runs on every codec × gzip variant of a target (the ~10 KB structured workloads); else on its default only. */
   readonly everyVariant: boolean;
-  /** Untimed: creates what the ops need in `repo`. */
-  prepare(client: GovcClient, repo: string): Promise<PreparedWorkload>;
+  /** Untimed: creates what the ops need in `repo`. `transport` is the client's own, for workloads that add middleware (absent for baselines). */
+  prepare(client: GovcClient, repo: string, transport: Transport | undefined): Promise<PreparedWorkload>;
 }
