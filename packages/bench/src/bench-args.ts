@@ -13,7 +13,8 @@ export const benchUsage = `Usage: govc-bench [flags]
 
 Runs every workload over every target (and codec variant where the workload varies it), next to
 each other in one run, checks every response and the server's state, and writes
-bench-results/<stamp>.json next to the table it prints.
+bench-results/<stamp>.json, .md and .html (a self-contained report with charts) next to
+the table it prints.
 
   --quick              3 repetitions of the quick op counts (the default)
   --full               5 repetitions of the full op counts

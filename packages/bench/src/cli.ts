@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { benchUsage, parseBenchArgs } from './bench-args.js';
 import { progressReporter } from './progress.js';
+import { htmlReport } from './report/html-report.js';
 import { markdownReport } from './report/markdown-report.js';
 import { terminalTable } from './report/terminal-table.js';
 import { runBench } from './run-bench.js';
@@ -49,9 +50,11 @@ async function main(argv: readonly string[]): Promise<number> {
   await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   const markdownPath = join(outDir, `${stamp}.md`);
   await writeFile(markdownPath, markdownReport(report));
+  const htmlPath = join(outDir, `${stamp}.html`);
+  await writeFile(htmlPath, htmlReport(report));
   const failed = report.cells.filter((cell) => cell.status !== 'ok').length;
   process.stdout.write(
-    `\n${report.cells.length} cells in ${Math.round(report.seconds)} s (${args.mode}, ${report.repetitions} repetitions), ${failed} failed\nreports: ${jsonPath}\n         ${markdownPath}\n`,
+    `\n${report.cells.length} cells in ${Math.round(report.seconds)} s (${args.mode}, ${report.repetitions} repetitions), ${failed} failed\nreports: ${jsonPath}\n         ${markdownPath}\n         ${htmlPath} (open it in a browser; it needs no network)\n`,
   );
   return failed > 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@ export type { CellResult, CellSummary, RepetitionFigures, Spread } from './matri
 export type { Overhead } from './report/overheads.js';
 export { terminalTable } from './report/terminal-table.js';
 export { markdownReport } from './report/markdown-report.js';
+export { htmlReport } from './report/html-report.js';
 export { allTargets } from './targets/catalog.js';
 export { bareHttp2Target } from './targets/bare-http2-target.js';
 export { bareUndiciTarget } from './targets/bare-undici-target.js';
