@@ -12,6 +12,8 @@ export interface RepetitionFigures {
   readonly clientCpuUsPerOp: number;
   /** The server process's CPU per op, µs, from /proc (for in-process targets, the same process as the client). */
   readonly serverCpuUsPerOp: number;
+  /** What the workload measured besides (peak RSS of client and server for the streams, in MiB). */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 /** The median of a figure over the repetitions, with its range. */

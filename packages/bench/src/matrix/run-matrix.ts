@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startGovcServe, type GovcServeProcess } from '../server/govc-serve-process.js';
 import { variantName, type Target, type Variant } from '../targets/target.js';
 import type { Workload } from '../workloads/workload.js';
@@ -42,8 +45,34 @@ function cellsOf(targets: readonly Target[], workloads: readonly Workload[]): Ce
 
 const cellName = (cell: Cell): string => `${cell.target.name} ${variantName(cell.variant)} ${cell.workload.name}`;
 
+const onDisk = (workload: Workload): boolean => workload.server === 'disk';
+
+/** The `govc serve` children the cells call: the in-memory one, and one over a temporary data dir. */
+interface Servers {
+  memory?: GovcServeProcess;
+  disk?: GovcServeProcess;
+  dataDir?: string;
+}
+
+/** Starts the servers that some remote cell calls, and only those. */
+async function startServers(cells: readonly Cell[], servers: Servers): Promise<void> {
+  const remote = cells.filter((cell) => cell.target.remote);
+  if (remote.some((cell) => !onDisk(cell.workload))) servers.memory = await startGovcServe();
+  if (remote.some((cell) => onDisk(cell.workload))) {
+    servers.dataDir = await mkdtemp(join(tmpdir(), 'govc-bench-'));
+    servers.disk = await startGovcServe([], { dataDir: servers.dataDir });
+  }
+}
+
+async function stopServers(servers: Servers): Promise<void> {
+  await servers.memory?.close();
+  await servers.disk?.close();
+  if (servers.dataDir !== undefined) await rm(servers.dataDir, { recursive: true, force: true });
+}
+
 /**
- * Runs the matrix: one `govc serve` child for the remote targets, then every cell's repetitions,
+ * Runs the matrix: one `govc serve` child for the remote targets (and a second one over a
+ * temporary `--data-dir`, removed at the end, when a remote cell's workload runs on disk), then every cell's repetitions,
  * the cells in a rotated order each round so that no cell always runs first (or after the same
  * neighbour). A cell that fails verification once is failed and runs no more. Each target's
  * `dispose` runs at the end, so that no server process of a target outlives the run.
@@ -52,11 +81,12 @@ export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
   const repetitions = options.repetitions ?? (options.mode === 'full' ? 5 : 3);
   const scale = options.opsScale ?? 1;
   const cells = cellsOf(options.targets, options.workloads);
-  const server: GovcServeProcess | undefined = options.targets.some((target) => target.remote) ? await startGovcServe() : undefined;
+  const servers: Servers = {};
   const counter: OpCounter = { next: 0 };
   const total = cells.length * repetitions;
   let done = 0;
   try {
+    await startServers(cells, servers);
     for (let round = 0; round < repetitions; round++) {
       const shift = cells.length === 0 ? 0 : (round * Math.max(1, Math.floor(cells.length / repetitions))) % cells.length;
       const order = [...cells.slice(shift), ...cells.slice(0, shift)];
@@ -65,6 +95,7 @@ export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
         if (cell.error === undefined) {
           const ops = Math.max(1, Math.round(cell.workload.ops[options.mode] * scale));
           const repo = `bench-${cells.indexOf(cell)}-${round}`;
+          const server = onDisk(cell.workload) ? servers.disk : servers.memory;
           try {
             cell.repetitions.push(await runRepetition(cell.target, cell.variant, cell.workload, ops, repo, server, counter));
           } catch (error) {
@@ -75,7 +106,7 @@ export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
       }
     }
   } finally {
-    await server?.close();
+    await stopServers(servers);
     for (const target of options.targets) await target.dispose?.();
   }
   options.onProgress?.({ done, total, cell: '' });

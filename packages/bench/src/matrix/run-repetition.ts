@@ -50,36 +50,42 @@ export async function runRepetition(
   const connection = await target.connect(variant, server);
   try {
     await connection.client.createRepository({ repo });
-    const prepared = await workload.prepare(connection.client, repo, connection.transport);
-    // Warm up untimed until the JIT has seen the path: a tenth of the ops at a time, until at
-    // least 250 ms went by (at most ten such rounds, so a slow cell is not warmed for ever).
-    const warmupChecks: Check[] = [];
-    const warmupStarted = performance.now();
-    for (let round = 0; round < 10 && (round === 0 || performance.now() - warmupStarted < 250); round++) {
-      warmupChecks.push(...(await runOps(prepared, counter, Math.max(1, Math.ceil(ops / 10)), workload.concurrency)));
+    const prepared = await workload.prepare(connection.client, repo, connection.transport, { pid: connection.serverPid });
+    try {
+      // Warm up untimed until the JIT has seen the path: a tenth of the ops at a time, until at
+      // least 250 ms went by (at most ten such rounds, so a slow cell is not warmed for ever).
+      const warmupChecks: Check[] = [];
+      const warmupStarted = performance.now();
+      for (let round = 0; round < 10 && (round === 0 || performance.now() - warmupStarted < 250); round++) {
+        warmupChecks.push(...(await runOps(prepared, counter, Math.max(1, Math.ceil(ops / 10)), workload.concurrency)));
+      }
+      const histogram = new LatencyHistogram();
+      const clientBefore = processCpuMicros(process.pid);
+      const serverBefore = processCpuMicros(connection.serverPid);
+      const begin = performance.now();
+      const checks = await runOps(prepared, counter, ops, workload.concurrency, histogram);
+      const seconds = (performance.now() - begin) / 1000;
+      const clientCpu = processCpuMicros(process.pid) - clientBefore;
+      const serverCpu = processCpuMicros(connection.serverPid) - serverBefore;
+      for (const check of [...warmupChecks, ...checks]) await check();
+      await prepared.verifyState();
+      const extra = prepared.figures?.();
+      // What the cell stored goes, so that the server's memory does not grow over the run.
+      await connection.client.deleteRepository({ repo });
+      const opsPerSecond = ops / seconds;
+      return {
+        ops,
+        seconds,
+        opsPerSecond,
+        itemsPerSecond: opsPerSecond * workload.itemsPerOp,
+        latencyUs: histogram.figures(),
+        clientCpuUsPerOp: clientCpu / ops,
+        serverCpuUsPerOp: serverCpu / ops,
+        ...(extra === undefined ? {} : { extra }),
+      };
+    } finally {
+      await prepared.close?.();
     }
-    const histogram = new LatencyHistogram();
-    const clientBefore = processCpuMicros(process.pid);
-    const serverBefore = processCpuMicros(connection.serverPid);
-    const begin = performance.now();
-    const checks = await runOps(prepared, counter, ops, workload.concurrency, histogram);
-    const seconds = (performance.now() - begin) / 1000;
-    const clientCpu = processCpuMicros(process.pid) - clientBefore;
-    const serverCpu = processCpuMicros(connection.serverPid) - serverBefore;
-    for (const check of [...warmupChecks, ...checks]) await check();
-    await prepared.verifyState();
-    // What the cell stored goes, so that the server's memory does not grow over the run.
-    await connection.client.deleteRepository({ repo });
-    const opsPerSecond = ops / seconds;
-    return {
-      ops,
-      seconds,
-      opsPerSecond,
-      itemsPerSecond: opsPerSecond * workload.itemsPerOp,
-      latencyUs: histogram.figures(),
-      clientCpuUsPerOp: clientCpu / ops,
-      serverCpuUsPerOp: serverCpu / ops,
-    };
   } finally {
     await connection.close();
   }

@@ -3,9 +3,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchServer } from '../targets/target.js';
 
-/** A `govc serve` child process on the in-memory store, as users run it. */
+/** A `govc serve` child process, on the in-memory store or on a data dir, as users run it. */
 export interface GovcServeProcess extends BenchServer, AsyncDisposable {
+  /** Its `--data-dir`, when it runs on the disk store (for a disk speed probe beside it). */
+  readonly dataDir?: string;
   close(): Promise<void>;
+}
+
+/** How to start it. */
+export interface GovcServeOptions {
+  /** Serve from this directory on the disk store (`--data-dir`), which the caller creates and removes. Default: the in-memory store. */
+  readonly dataDir?: string;
 }
 
 /** The `govc` bin this package depends on (pnpm links it into our own node_modules/.bin). */
@@ -15,10 +23,13 @@ function govcBin(): string {
   return bin;
 }
 
-/** Starts `govc serve --port 0` with `args` and reads its address off the banner. */
-export async function startGovcServe(args: readonly string[] = []): Promise<GovcServeProcess> {
+/** Starts `govc serve --port 0` with `args` (on the disk store with `options.dataDir`) and reads its address off the banner. */
+export async function startGovcServe(args: readonly string[] = [], options: GovcServeOptions = {}): Promise<GovcServeProcess> {
+  const { dataDir } = options;
   // A large memory limit: the 1 MiB and throughput workloads store hundreds of MiB in a run.
-  const child: ChildProcess = spawn(govcBin(), ['serve', '--port', '0', '--memory-limit', '8GiB', ...args], {
+  // `govc serve` refuses --memory-limit with --data-dir, which has no such bound.
+  const store = dataDir === undefined ? ['--memory-limit', '8GiB'] : ['--data-dir', dataDir];
+  const child: ChildProcess = spawn(govcBin(), ['serve', '--port', '0', ...store, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -46,5 +57,5 @@ export async function startGovcServe(args: readonly string[] = []): Promise<Govc
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  return { url, pid: child.pid!, close, [Symbol.asyncDispose]: close };
+  return { url, pid: child.pid!, ...(dataDir === undefined ? {} : { dataDir }), close, [Symbol.asyncDispose]: close };
 }

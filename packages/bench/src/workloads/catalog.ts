@@ -1,9 +1,12 @@
 import { batchStoreBlobWorkload } from './batch-store-blob.js';
 import { batchingBurstWorkload } from './batching-burst.js';
 import { commitFilesWorkload } from './commit-files.js';
+import { downloadBlobStreamWorkload } from './download-blob-stream.js';
 import { getBlobWorkload } from './get-blob.js';
 import { listCommitsWorkload } from './list-commits.js';
 import { storeBlobWorkload } from './store-blob.js';
+import { uploadBlobStreamWorkload } from './upload-blob-stream.js';
+import { watchFanoutWorkload } from './watch-fanout.js';
 import type { Workload } from './workload.js';
 
 const MiB = 1024 * 1024;
@@ -22,5 +25,8 @@ export function allWorkloads(): Workload[] {
     batchStoreBlobWorkload(100, 1, { quick: 40, full: 200 }),
     batchStoreBlobWorkload(100, 8, { quick: 80, full: 400 }),
     batchingBurstWorkload(1_000, { quick: 8, full: 40 }),
+    uploadBlobStreamWorkload({ quick: 2, full: 3 }),
+    downloadBlobStreamWorkload({ quick: 2, full: 3 }),
+    watchFanoutWorkload({ quick: 50, full: 200 }),
   ];
 }
