@@ -73,6 +73,9 @@ describe('the bench matrix', () => {
           expect(repetition.opsPerSecond).toBeGreaterThan(0);
           expect(repetition.latencyUs.p50).toBeGreaterThan(0);
           expect(repetition.latencyUs.p99).toBeGreaterThanOrEqual(repetition.latencyUs.p50);
+          // Every op makes its content and its call: something is allocated, far less than a MiB.
+          expect(repetition.clientHeapBytesPerOp).toBeGreaterThan(0);
+          expect(repetition.clientHeapBytesPerOp).toBeLessThan(1024 * 1024);
         }
         expect(cell.summary!.opsPerSecond.min).toBeLessThanOrEqual(cell.summary!.opsPerSecond.median);
       }

@@ -5,7 +5,16 @@ import { overheads } from '../src/report/overheads.js';
 /** A repetition with these figures (the rest derived or zero). */
 function repetition(latencyMeanUs: number, opsPerSecond: number, serverCpuUsPerOp: number): RepetitionFigures {
   const latencyUs = { mean: latencyMeanUs, p50: latencyMeanUs, p99: latencyMeanUs, max: latencyMeanUs };
-  return { ops: 1, seconds: 1, opsPerSecond, itemsPerSecond: opsPerSecond, latencyUs, clientCpuUsPerOp: 0, serverCpuUsPerOp };
+  return {
+    ops: 1,
+    seconds: 1,
+    opsPerSecond,
+    itemsPerSecond: opsPerSecond,
+    latencyUs,
+    clientCpuUsPerOp: 0,
+    serverCpuUsPerOp,
+    clientHeapBytesPerOp: 0,
+  };
 }
 
 function cell(target: string, workload: string, repetitions: RepetitionFigures[]): CellResult {

@@ -12,6 +12,11 @@ export interface RepetitionFigures {
   readonly clientCpuUsPerOp: number;
   /** The server process's CPU per op, µs, from /proc (for in-process targets, the same process as the client). */
   readonly serverCpuUsPerOp: number;
+  /**
+   * JS heap bytes this process allocated per op (for in-process targets, the service's included),
+   * the content the workload makes for each op too.
+   */
+  readonly clientHeapBytesPerOp: number;
   /** What the workload measured besides (peak RSS of client and server for the streams, in MiB). */
   readonly extra?: Readonly<Record<string, number>>;
 }
@@ -32,6 +37,7 @@ export interface CellSummary {
   readonly latencyP99Us: Spread;
   readonly clientCpuUsPerOp: Spread;
   readonly serverCpuUsPerOp: Spread;
+  readonly clientHeapBytesPerOp: Spread;
 }
 
 /** One cell of the matrix: a target, a variant of it, a workload. */
@@ -65,5 +71,6 @@ export function summarise(repetitions: readonly RepetitionFigures[]): CellSummar
     latencyP99Us: of((r) => r.latencyUs.p99),
     clientCpuUsPerOp: of((r) => r.clientCpuUsPerOp),
     serverCpuUsPerOp: of((r) => r.serverCpuUsPerOp),
+    clientHeapBytesPerOp: of((r) => r.clientHeapBytesPerOp),
   };
 }

@@ -1,3 +1,4 @@
+import { HeapAllocation } from '../measure/heap-allocation.js';
 import { LatencyHistogram } from '../measure/latency-histogram.js';
 import { processCpuMicros } from '../measure/process-cpu.js';
 import type { BenchServer, Target, Variant } from '../targets/target.js';
@@ -62,9 +63,12 @@ export async function runRepetition(
       const histogram = new LatencyHistogram();
       const clientBefore = processCpuMicros(process.pid);
       const serverBefore = processCpuMicros(connection.serverPid);
+      const heap = new HeapAllocation();
+      heap.start();
       const begin = performance.now();
       const checks = await runOps(prepared, counter, ops, workload.concurrency, histogram);
       const seconds = (performance.now() - begin) / 1000;
+      const allocated = heap.stop();
       const clientCpu = processCpuMicros(process.pid) - clientBefore;
       const serverCpu = processCpuMicros(connection.serverPid) - serverBefore;
       for (const check of [...warmupChecks, ...checks]) await check();
@@ -81,6 +85,7 @@ export async function runRepetition(
         latencyUs: histogram.figures(),
         clientCpuUsPerOp: clientCpu / ops,
         serverCpuUsPerOp: serverCpu / ops,
+        clientHeapBytesPerOp: allocated / ops,
         ...(extra === undefined ? {} : { extra }),
       };
     } finally {

@@ -13,6 +13,7 @@ export const cellTableHead = [
   'p99 µs',
   'client CPU µs/op',
   'server CPU µs/op',
+  'client heap B/op',
 ];
 
 /** One row per cell: medians (min–max) over the repetitions, or FAILED with the reason. */
@@ -20,7 +21,7 @@ export function cellTableRows(report: BenchReport): string[][] {
   return report.cells.map((cell) => {
     const s = cell.summary;
     if (cell.status !== 'ok' || !s)
-      return [cell.target, cell.variant, cell.workload, 'FAILED', '', '', '', '', cell.error?.slice(0, 60) ?? ''];
+      return [cell.target, cell.variant, cell.workload, 'FAILED', '', '', '', '', '', cell.error?.slice(0, 60) ?? ''];
     return [
       cell.target,
       cell.variant,
@@ -31,6 +32,7 @@ export function cellTableRows(report: BenchReport): string[][] {
       spread(s.latencyP99Us),
       spread(s.clientCpuUsPerOp),
       spread(s.serverCpuUsPerOp),
+      spread(s.clientHeapBytesPerOp),
     ];
   });
 }
@@ -44,24 +46,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 
 /** The matrix as a terminal table (medians with min–max over the repetitions), then the batch speed-ups and the overheads. */
 export function terminalTable(report: BenchReport): string {
-  const head = ['target', 'variant', 'workload', 'ops/s', 'items/s', 'p50 µs', 'p99 µs', 'client CPU µs/op', 'server CPU µs/op'];
-  const rows = report.cells.map((cell) => {
-    const s = cell.summary;
-    if (cell.status !== 'ok' || !s)
-      return [cell.target, cell.variant, cell.workload, 'FAILED', '', '', '', '', cell.error?.slice(0, 60) ?? ''];
-    return [
-      cell.target,
-      cell.variant,
-      cell.workload,
-      spread(s.opsPerSecond),
-      spread(s.itemsPerSecond),
-      spread(s.latencyP50Us),
-      spread(s.latencyP99Us),
-      spread(s.clientCpuUsPerOp),
-      spread(s.serverCpuUsPerOp),
-    ];
-  });
-  const out = [table(head, rows)];
+  const out = [table(cellTableHead, cellTableRows(report))];
   if (report.batchSpeedups.length > 0) {
     out.push('', 'Batches against one StoreBlob call per blob (time per blob, median of per-repetition ratios):');
     for (const entry of report.batchSpeedups)
