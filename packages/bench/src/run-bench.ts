@@ -19,7 +19,7 @@ export interface BenchOptions {
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date();
   const repetitions = options.repetitions ?? (options.mode === 'full' ? 5 : 3);
-  const cells = await runMatrix({ ...options, repetitions });
+  const { cells, diskSpeed, diskSpeedError } = await runMatrix({ ...options, repetitions });
   const cpu = cpus();
   return {
     version: 1,
@@ -38,6 +38,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     workloads: options.workloads.map(({ name, about, concurrency, itemsPerOp }) => ({ name, about, concurrency, itemsPerOp })),
     cells,
     batchSpeedups: batchSpeedups(cells, options.workloads),
+    ...(diskSpeed ? { diskSpeed } : {}),
+    ...(diskSpeedError ? { diskSpeedError } : {}),
     overheads: overheads(cells),
   };
 }

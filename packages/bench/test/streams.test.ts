@@ -2,7 +2,7 @@ import { createClient, createInProcessTransport, type DataChunk, type ServiceHan
 import { createGovcService } from '@govc/service';
 import { describe, expect, it } from 'vitest';
 import { parseDdSummary } from '../src/measure/disk-speed.js';
-import { allWorkloads, httpTarget, inProcessTarget, runBench, type Target } from '../src/index.js';
+import { allWorkloads, httpTarget, inProcessTarget, markdownReport, runBench, type Target } from '../src/index.js';
 
 const streamWorkloads = ['upload-64mib', 'download-64mib', 'watch-fanout-100'];
 
@@ -42,6 +42,10 @@ describe('the stream and fan-out workloads', () => {
         'dropped-last-chunk download-64mib failed',
       ]);
       expect(report.cells.at(-1)!.error).toMatch(/DownloadBlob streamed \d+ bytes, not 67108864/);
+      // The disk workloads ran on a --data-dir server: the disk's own speed was probed after them.
+      expect(report.diskSpeedError).toBeUndefined();
+      expect(report.diskSpeed!.megabytesPerSecond).toBeGreaterThan(0);
+      expect(markdownReport(report)).toMatch(/The --data-dir disk itself: \d+ MB\/s \(dd of 256 MiB/);
       for (const cell of report.cells.filter((candidate) => candidate.status === 'ok')) expect(cell.repetitions[0]!.ops).toBe(1);
     },
   );

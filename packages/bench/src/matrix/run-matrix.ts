@@ -6,6 +6,7 @@ import { variantName, type Target, type Variant } from '../targets/target.js';
 import type { Workload } from '../workloads/workload.js';
 import { summarise, type CellResult, type RepetitionFigures } from './cell-result.js';
 import { runRepetition, type OpCounter } from './run-repetition.js';
+import { probeDiskSpeed, type DiskSpeed } from '../measure/disk-speed.js';
 
 /** How much a run measures. */
 export type BenchMode = 'quick' | 'full';
@@ -77,7 +78,16 @@ async function stopServers(servers: Servers): Promise<void> {
  * neighbour). A cell that fails verification once is failed and runs no more. Each target's
  * `dispose` runs at the end, so that no server process of a target outlives the run.
  */
-export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
+/** What a matrix run measured: every cell, and the disk's own speed when disk workloads ran on a server. */
+export interface MatrixResult {
+  readonly cells: CellResult[];
+  /** `dd … conv=fsync` on the `--data-dir` server's disk, after the cells (so it slows none of them). */
+  readonly diskSpeed?: DiskSpeed;
+  /** Why the disk probe did not run or failed, when disk workloads ran. */
+  readonly diskSpeedError?: string;
+}
+
+export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const repetitions = options.repetitions ?? (options.mode === 'full' ? 5 : 3);
   const scale = options.opsScale ?? 1;
   const cells = cellsOf(options.targets, options.workloads);
@@ -85,6 +95,8 @@ export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
   const counter: OpCounter = { next: 0 };
   const total = cells.length * repetitions;
   let done = 0;
+  let diskSpeed: DiskSpeed | undefined;
+  let diskSpeedError: string | undefined;
   try {
     await startServers(cells, servers);
     for (let round = 0; round < repetitions; round++) {
@@ -105,14 +117,22 @@ export async function runMatrix(options: MatrixOptions): Promise<CellResult[]> {
         done++;
       }
     }
+    if (servers.dataDir !== undefined) {
+      try {
+        diskSpeed = await probeDiskSpeed(servers.dataDir);
+      } catch (error) {
+        diskSpeedError = error instanceof Error ? error.message : String(error);
+      }
+    }
   } finally {
     await stopServers(servers);
     for (const target of options.targets) await target.dispose?.();
   }
   options.onProgress?.({ done, total, cell: '' });
-  return cells.map((cell) => {
+  const results = cells.map((cell): CellResult => {
     const base = { target: cell.target.name, variant: variantName(cell.variant), workload: cell.workload.name };
     if (cell.error !== undefined) return { ...base, status: 'failed', error: cell.error, repetitions: [] };
     return { ...base, status: 'ok', repetitions: cell.repetitions, summary: summarise(cell.repetitions) };
   });
+  return { cells: results, ...(diskSpeed ? { diskSpeed } : {}), ...(diskSpeedError ? { diskSpeedError } : {}) };
 }

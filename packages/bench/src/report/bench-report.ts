@@ -23,6 +23,10 @@ export interface BenchReport {
     readonly itemsPerOp: number;
   }[];
   readonly cells: readonly CellResult[];
+  /** The `--data-dir` disk's synced sequential write speed (`dd bs=1M count=256 conv=fsync`), when disk workloads ran on a server. */
+  readonly diskSpeed?: { readonly bytes: number; readonly seconds: number; readonly megabytesPerSecond: number };
+  /** Why the disk probe failed, when it did. */
+  readonly diskSpeedError?: string;
   /** Per target and variant: how much faster a batch stores each blob than one call per blob (medians of per-repetition ratios). */
   readonly batchSpeedups: readonly BatchSpeedup[];
   /** govc against the raw baselines of the same run, with the issue's bounds (medians of per-repetition ratios). */

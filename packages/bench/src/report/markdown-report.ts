@@ -2,6 +2,7 @@ import type { BenchReport } from './bench-report.js';
 import { spread } from './format-figures.js';
 import { overheadLine } from './overheads.js';
 import { cellTableHead, cellTableRows } from './terminal-table.js';
+import { diskSpeedLine } from './disk-speed-line.js';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|');
 
@@ -22,6 +23,8 @@ export function markdownReport(report: BenchReport): string {
     lines.push('', 'Time per blob, one StoreBlob call per blob ÷ in a batch (median of per-repetition ratios):', '');
     for (const entry of report.batchSpeedups) lines.push(`- ${entry.target} ${entry.variant} ${entry.batch}: ${spread(entry.speedup)}×`);
   }
+  const disk = diskSpeedLine(report);
+  if (disk) lines.push('', disk);
   if (report.overheads.length > 0) {
     lines.push(
       '',

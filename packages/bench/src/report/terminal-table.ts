@@ -1,6 +1,7 @@
 import type { BenchReport } from './bench-report.js';
 import { spread } from './format-figures.js';
 import { overheadLine } from './overheads.js';
+import { diskSpeedLine } from './disk-speed-line.js';
 
 /** The columns of the cell table, terminal and Markdown alike. */
 export const cellTableHead = [
@@ -56,5 +57,7 @@ export function terminalTable(report: BenchReport): string {
     out.push('', 'Overhead against the raw baselines of this run (median of per-repetition ratios):');
     for (const entry of report.overheads) out.push(`  ${overheadLine(entry)}`);
   }
+  const disk = diskSpeedLine(report);
+  if (disk) out.push('', disk);
   return out.join('\n');
 }
