@@ -1,19 +1,11 @@
 import { cpus, totalmem } from 'node:os';
-import { runMatrix, type BenchMode } from './matrix/run-matrix.js';
+import { runMatrix, type MatrixOptions } from './matrix/run-matrix.js';
 import type { BenchReport } from './report/bench-report.js';
 import { batchSpeedups } from './report/batch-speedups.js';
 import { overheads } from './report/overheads.js';
-import type { Target } from './targets/target.js';
-import type { Workload } from './workloads/workload.js';
 
-export interface BenchOptions {
-  readonly targets: readonly Target[];
-  readonly workloads: readonly Workload[];
-  readonly mode: BenchMode;
-  readonly repetitions?: number;
-  readonly opsScale?: number;
-  readonly onProgress?: (progress: { done: number; total: number; cell: string }) => void;
-}
+/** What to run: the same as the matrix's options. */
+export type BenchOptions = MatrixOptions;
 
 /** Runs the matrix and assembles its report: the machine, what ran, every cell, the derived ratios. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {

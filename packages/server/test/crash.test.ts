@@ -13,7 +13,7 @@ import type { CommitRequest, GovcClient } from '@govc/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliProcess } from './fixtures/cli-process.js';
 import { checkAcknowledged, checkRefsComplete, checkWithGit, reconcileWorker } from './fixtures/crash-checks.js';
-import { acknowledged, CrashWorker, runWorkers, type Acknowledged, type WorkloadMix } from './fixtures/crash-workload.js';
+import { acknowledged, CrashWorker, runWorkers, type WorkloadMix } from './fixtures/crash-workload.js';
 import { startDurableServer, within, type DurableServer } from './fixtures/durable-server.js';
 import { git } from './fixtures/git-cli.js';
 import { seededRandom, seedFrom } from './fixtures/seeded-random.js';
@@ -73,17 +73,11 @@ function firstOf(problems: readonly string[], count = 20): string[] {
   return problems.length <= count ? [...problems] : [...problems.slice(0, count), `... and ${problems.length - count} more`];
 }
 
-function summary(acked: Acknowledged): string {
-  const { blob, commit, ref, batch } = acked.counts;
-  return `${blob} StoreBlob, ${commit} Commit, ${ref} UpdateRef, ${batch} atomic batches acknowledged`;
-}
-
 describe('the durable store under kill -9', () => {
   it(
     `keeps every acknowledged write and never half a batch over ${rounds} kills under load (seed ${seed})`,
     { timeout: 150_000 },
     async () => {
-      console.log(`crash test: seed ${seed} (replay with GOVC_CRASH_SEED=${seed})`);
       const random = seededRandom(seed);
       const dir = await dataDir();
       const gitDir = join(dir, 'repos', `${repo}.git`);
@@ -119,8 +113,6 @@ describe('the durable store under kill -9', () => {
           failures.map((failure) => failure.message),
           context,
         ).toEqual([]);
-        const inFlight = workers.filter((worker) => worker.inFlight !== undefined).length;
-        console.log(`round ${round} (${mix}): killed after ${loadMs} ms; ${summary(acked)}; ${inFlight} writes in flight`);
         expect(written(), `${context}: no write was acknowledged before the kill`).toBeGreaterThan(0);
 
         // The killed server's lock is stale: the restart must take the directory over.
@@ -141,7 +133,6 @@ describe('the durable store under kill -9', () => {
 
       expect(await server.stop()).toBe(0);
       expect(firstOf(await checkWithGit(gitDir, workers, acked, found)), `seed ${seed}, after a clean stop`).toEqual([]);
-      console.log(`crash test: ${acked.blobs.size} blobs and ${acked.commits.size} commits checked after ${rounds} kills`);
     },
   );
 
@@ -209,7 +200,6 @@ describe('the durable store under kill -9', () => {
           );
         }
       }
-      console.log(`idempotency: ${sent.map((calls) => calls.length).join('+')} keyed commits retried after the kill`);
       expect(await server.stop()).toBe(0);
       expect(firstOf(problems), `seed ${seed}`).toEqual([]);
     },
